@@ -1,0 +1,42 @@
+"""Task 1: the basic forward. Look up four token ids, the last one a pad.
+
+Run alone:  python task1_basic_forward.py      (LESSON_DEVICE=cuda runs it on a GPU)
+"""
+
+# --8<-- [start:setup]
+import os
+
+import torch
+import torch.nn as nn
+
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# --8<-- [end:setup]
+
+
+# --8<-- [start:build]
+def build_embed_tokens(device=DEVICE) -> nn.Embedding:
+    """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to the pad."""
+    return nn.Embedding(100352, 4096, padding_idx=0, device=device)
+
+
+# --8<-- [end:build]
+
+
+if __name__ == "__main__":
+    # --8<-- [start:forward]
+    torch.manual_seed(0)
+    embed_tokens = build_embed_tokens()
+    input_ids = torch.tensor([[1, 2, 3, 0]], device=DEVICE)  # 0 is the pad id
+    hidden = embed_tokens(input_ids)
+
+    print(hidden.shape)
+    print(hidden[0, 0, :5])  # first five dims of the first token
+    print(torch.equal(hidden[0, 3], torch.zeros(4096, device=DEVICE)))  # the pad row is zeros
+    # --8<-- [end:forward]
+
+    # --8<-- [start:gradient]
+    hidden.sum().backward()  # every looked-up number gets d(sum)/dx = 1
+    grad = embed_tokens.weight.grad  # dense: as big as the table itself
+    print(grad[[1, 2, 3]].sum(dim=1))  # rows 1, 2, 3 each received 4096 ones
+    print(grad[0].abs().sum())  # row 0, the pad, received nothing
+    # --8<-- [end:gradient]

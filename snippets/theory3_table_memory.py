@@ -1,0 +1,48 @@
+"""Theory 3: what an embedding table costs in memory: V x D x bytes per number.
+
+A table on the "meta" device has a shape and a dtype but no storage, so even Kimi-K2's
+table can be sized on a laptop without allocating it.
+
+Run alone:  python theory3_table_memory.py      (LESSON_DEVICE=cuda runs it on a GPU)
+"""
+
+# --8<-- [start:setup]
+import os
+
+import torch
+import torch.nn as nn
+
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# --8<-- [end:setup]
+
+
+# --8<-- [start:table-bytes]
+def table_bytes(vocab_size: int, hidden_size: int, dtype: torch.dtype, device="meta") -> int:
+    """Bytes of the weight of nn.Embedding(vocab_size, hidden_size) in this dtype."""
+    table = nn.Embedding(vocab_size, hidden_size, dtype=dtype, device=device)
+    return table.weight.nelement() * table.weight.element_size()
+
+
+# --8<-- [end:table-bytes]
+
+
+if __name__ == "__main__":
+    # --8<-- [start:tables]
+    tables = {
+        "lesson  (V=100352, D=4096)": (100352, 4096),
+        "Kimi-K2 (V=163840, D=7168)": (163840, 7168),
+    }
+    GiB = 2**30
+    for name, (vocab_size, hidden_size) in tables.items():
+        fp32 = table_bytes(vocab_size, hidden_size, torch.float32)
+        bf16 = table_bytes(vocab_size, hidden_size, torch.bfloat16)
+        print(
+            f"{name}: {vocab_size * hidden_size:>13,} parameters, "
+            f"fp32 {fp32 / GiB:.2f} GiB, bf16 {bf16 / GiB:.2f} GiB"
+        )
+    # --8<-- [end:tables]
+
+    # --8<-- [start:real-storage]
+    small = nn.Embedding(1000, 64, device=DEVICE)  # a real table: its storage matches
+    print(small.weight.untyped_storage().nbytes() == table_bytes(1000, 64, torch.float32))
+    # --8<-- [end:real-storage]

@@ -1,0 +1,61 @@
+"""Shared test setup: the device under test, the lesson's big table, and test order.
+
+Every test that takes `device` runs once per device given on the command line:
+    pytest --device cpu          (the default)
+    pytest --device cuda         (the CUDA session; fails loudly if CUDA is not usable)
+"""
+
+import pytest
+import torch
+
+import task1_basic_forward
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--device",
+        action="append",
+        choices=["cpu", "cuda"],
+        help="device to run the lesson's tests on; repeat for several (default: cpu)",
+    )
+
+
+def pytest_configure(config):
+    devices = config.getoption("device") or ["cpu"]
+    if "cuda" in devices and not torch.cuda.is_available():
+        raise pytest.UsageError(
+            f"--device cuda was asked for, but torch {torch.__version__} sees no CUDA device "
+            "(a CPU-only build, or no visible GPU); the CUDA tests cannot run here"
+        )
+
+
+def pytest_generate_tests(metafunc):
+    if "device" in metafunc.fixturenames:
+        devices = metafunc.config.getoption("device") or ["cpu"]
+        metafunc.parametrize(
+            "device", [torch.device(d) for d in devices], ids=devices, scope="session"
+        )
+
+
+def pytest_collection_modifyitems(items):
+    # Snippets run in fresh processes first, while this process holds no big table: the
+    # task 1 snippet peaks near 3.3 GiB on its own, and the two must not overlap.
+    items.sort(key=lambda item: item.get_closest_marker("standalone") is None)
+
+
+@pytest.fixture
+def on_device(device):
+    """Check that tensors live on the device under test, so CUDA never passes on the CPU."""
+
+    def check(*tensors):
+        for tensor in tensors:
+            assert tensor.device.type == device.type, f"tensor on {tensor.device}, not {device}"
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def lesson_table(device):
+    """The lesson's 1.53 GiB table (V=100352, D=4096, pad 0), built once per session."""
+    torch.manual_seed(0)
+    return task1_basic_forward.build_embed_tokens(device)

@@ -1,0 +1,42 @@
+"""Task 1: shape, values and the pad row of the lesson's table, and the pad's gradient."""
+
+import torch
+
+INPUT_IDS = [[1, 2, 3, 0]]  # the lesson's ids; 0 is the pad
+
+
+def test_table_has_the_lessons_sizes(lesson_table, on_device):
+    on_device(lesson_table.weight)
+    assert lesson_table.num_embeddings == 100352
+    assert lesson_table.embedding_dim == 4096
+    assert lesson_table.padding_idx == 0
+    assert lesson_table.weight.dtype == torch.float32
+
+
+def test_forward_shape_and_rows(lesson_table, device, on_device):
+    input_ids = torch.tensor(INPUT_IDS, device=device)
+    hidden = lesson_table(input_ids)
+
+    on_device(hidden)
+    assert hidden.shape == (1, 4, 4096)
+    for position, token in enumerate(INPUT_IDS[0]):  # each position is its token's row
+        assert torch.equal(hidden[0, position], lesson_table.weight[token])
+
+
+def test_pad_position_is_all_zeros_and_real_tokens_are_not(lesson_table, device):
+    hidden = lesson_table(torch.tensor(INPUT_IDS, device=device))
+
+    assert torch.equal(hidden[0, 3], torch.zeros(4096, device=device))
+    assert (hidden[0, :3] != 0).any(dim=1).all()
+
+
+def test_pad_row_receives_no_gradient(lesson_table, device, on_device):
+    input_ids = torch.tensor([[1, 2, 3, 0, 0]], device=device)  # the pad twice
+    hidden = lesson_table(input_ids)
+    (grad,) = torch.autograd.grad(hidden.sum(), lesson_table.weight)  # freed after the test
+
+    on_device(grad)
+    assert grad.shape == lesson_table.weight.shape  # dense: as big as the table
+    assert torch.equal(grad[0], torch.zeros(4096, device=device))
+    assert torch.equal(grad[1:4], torch.ones(3, 4096, device=device))
+    assert grad[4:].count_nonzero() == 0  # rows not looked up get nothing either

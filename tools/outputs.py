@@ -1,0 +1,88 @@
+"""Run every snippet alone, the way a student would, and capture what it prints.
+
+    python tools/outputs.py --device cpu            # rewrite docs/outputs/cpu/*.txt
+    python tools/outputs.py --device cpu --check    # compare, print a diff, exit 1 on drift
+
+Each snippet is copied into an empty temporary folder and run there with a clean
+environment, so a hidden import of another project file fails here as it would for a student.
+"""
+
+import argparse
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+OUTPUTS = ROOT / "docs" / "outputs"
+REGENERATE = "nox -s outputs"  # the command that rewrites the committed outputs
+
+
+def snippet_paths() -> list[Path]:
+    return sorted(SNIPPETS.glob("*.py"))
+
+
+def run_alone(snippet: Path, device: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run one snippet from a copy in an empty folder; return the finished process."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env |= {"LESSON_DEVICE": device, "PYTHONHASHSEED": "0"}
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(shutil.copy(snippet, folder))
+        return subprocess.run(
+            [sys.executable, copy.name],
+            cwd=folder,
+            env=env,
+            timeout=timeout,
+            capture_output=True,
+            text=True,
+        )
+
+
+def captured_path(snippet: Path, device: str) -> Path:
+    return OUTPUTS / device / f"{snippet.stem}.txt"
+
+
+def drift(snippet: Path, device: str, fresh: str) -> str:
+    """A unified diff between the committed output and a fresh one ('' when equal)."""
+    path = captured_path(snippet, device)
+    committed = path.read_text() if path.exists() else ""
+    lines = difflib.unified_diff(
+        committed.splitlines(keepends=True),
+        fresh.splitlines(keepends=True),
+        f"committed {path.relative_to(ROOT)}",
+        "fresh run",
+    )
+    return "".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args()
+
+    failed = False
+    for snippet in snippet_paths():
+        done = run_alone(snippet, args.device)
+        if done.returncode != 0 or done.stderr:
+            print(f"FAIL {snippet.name} (exit {done.returncode}):\n{done.stderr}")
+            failed = True
+            continue
+        if args.check:
+            diff = drift(snippet, args.device, done.stdout)
+            print(f"{'DRIFT' if diff else 'same '} {snippet.name}\n{diff}", end="" if diff else "")
+            failed |= bool(diff)
+        else:
+            path = captured_path(snippet, args.device)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(done.stdout)
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
