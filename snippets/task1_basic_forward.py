@@ -33,10 +33,3 @@ if __name__ == "__main__":
     print(hidden[0, 0, :5])  # first five dims of the first token
     print(torch.equal(hidden[0, 3], torch.zeros(4096, device=DEVICE)))  # the pad row is zeros
     # --8<-- [end:forward]
-
-    # --8<-- [start:gradient]
-    hidden.sum().backward()  # every looked-up number gets d(sum)/dx = 1
-    grad = embed_tokens.weight.grad  # dense: as big as the table itself
-    print(grad[[1, 2, 3]].sum(dim=1))  # rows 1, 2, 3 each received 4096 ones
-    print(grad[0].abs().sum())  # row 0, the pad, received nothing
-    # --8<-- [end:gradient]

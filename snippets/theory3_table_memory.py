@@ -1,8 +1,5 @@
 """Theory 3: what an embedding table costs in memory: V x D x bytes per number.
 
-A table on the "meta" device has a shape and a dtype but no storage, so even Kimi-K2's
-table can be sized on a laptop without allocating it.
-
 Run alone:  python theory3_table_memory.py      (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
@@ -17,10 +14,9 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 
 
 # --8<-- [start:table-bytes]
-def table_bytes(vocab_size: int, hidden_size: int, dtype: torch.dtype, device="meta") -> int:
+def table_bytes(vocab_size: int, hidden_size: int, dtype: torch.dtype) -> int:
     """Bytes of the weight of nn.Embedding(vocab_size, hidden_size) in this dtype."""
-    table = nn.Embedding(vocab_size, hidden_size, dtype=dtype, device=device)
-    return table.weight.nelement() * table.weight.element_size()
+    return vocab_size * hidden_size * dtype.itemsize  # 4 bytes in fp32, 2 in bf16
 
 
 # --8<-- [end:table-bytes]
@@ -43,6 +39,6 @@ if __name__ == "__main__":
     # --8<-- [end:tables]
 
     # --8<-- [start:real-storage]
-    small = nn.Embedding(1000, 64, device=DEVICE)  # a real table: its storage matches
+    small = nn.Embedding(1000, 64, device=DEVICE)  # a real table's storage agrees
     print(small.weight.untyped_storage().nbytes() == table_bytes(1000, 64, torch.float32))
     # --8<-- [end:real-storage]

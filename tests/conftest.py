@@ -38,8 +38,8 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(items):
-    # Snippets run in fresh processes first, while this process holds no big table: the
-    # task 1 snippet peaks near 3.3 GiB on its own, and the two must not overlap.
+    # Snippets run in fresh processes first, while this process holds no big table yet:
+    # the task 1 snippet builds its own 1.53 GiB table, and the two must not overlap.
     items.sort(key=lambda item: item.get_closest_marker("standalone") is None)
 
 

@@ -24,7 +24,6 @@ def test_table_bytes(vocab_size, hidden_size, dtype, expected_bytes, expected_gi
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
 def test_a_real_table_uses_exactly_that_storage(device, dtype):
-    assert table_bytes(1000, 64, dtype, device) == 1000 * 64 * dtype.itemsize
     real = torch.nn.Embedding(1000, 64, dtype=dtype, device=device)
     assert real.weight.device.type == device.type
     assert real.weight.untyped_storage().nbytes() == table_bytes(1000, 64, dtype)
