@@ -21,6 +21,10 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 CONSTRAINTS = "constraints.txt"  # every version, pinned: the same tools on every machine
 # Large CPU tensors on transparent huge pages: the 1.53 GiB table builds faster.
 TEST_ENV = {"THP_MEM_ALLOC_ENABLE": "1"}
+DOCS_ENV = TEST_ENV | {
+    "NO_MKDOCS_2_WARNING": "1",  # silence Material's notice about MkDocs 2
+    "JUPYTER_PLATFORM_DIRS": "1",  # jupyter's future path layout, and no warning about it
+}
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -71,21 +75,34 @@ def outputs(session: nox.Session, device: str) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site into site/, failing on any warning."""
+    """Build the site into site/ (any warning fails), run every page's python blocks as
+    rendered, and check the built site: offline, sub-path safe, outputs as captured."""
     install(session, "docs")
-    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
+    session.run("mkdocs", "build", "--strict", env=DOCS_ENV)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "--markdown-docs",
+        "--markdown-docs-syntax=superfences",
+        "docs",
+        "tests/site",
+        *session.posargs,
+        env=DOCS_ENV,
+    )
 
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Serve the site at http://127.0.0.1:8000 with live reload."""
+    """Serve the site at http://127.0.0.1:8000, rebuilding on every change."""
     install(session, "docs")
-    session.run("mkdocs", "serve", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
+    session.run("mkdocs", "serve", "--strict", *session.posargs, env=DOCS_ENV)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff: lint rules and formatting."""
+    """ruff (lint rules and formatting), and actionlint on the GitHub workflows."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("actionlint")

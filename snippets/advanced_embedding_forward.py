@@ -33,9 +33,7 @@ def sinusoidal_table(max_positions: int, dim: int, base: float = 10000.0) -> tor
     table[:, 0::2] = torch.sin(angles)
     table[:, 1::2] = torch.cos(angles)
     return table.float()
-
-
-# --8<-- [end:sinusoidal]
+    # --8<-- [end:sinusoidal]
 
 
 # --8<-- [start:checks]
@@ -103,9 +101,7 @@ def check_inputs_embeds(inputs_embeds, weight: torch.Tensor) -> None:
             f"inputs_embeds is on {inputs_embeds.device} but the table is on "
             f"{weight.device}; move it with inputs_embeds.to('{weight.device}')"
         )
-
-
-# --8<-- [end:checks]
+        # --8<-- [end:checks]
 
 
 # --8<-- [start:wrapper]

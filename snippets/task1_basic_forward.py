@@ -17,9 +17,7 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 def build_embed_tokens(device=DEVICE) -> nn.Embedding:
     """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to the pad."""
     return nn.Embedding(100352, 4096, padding_idx=0, device=device)
-
-
-# --8<-- [end:build]
+    # --8<-- [end:build]
 
 
 if __name__ == "__main__":

@@ -33,9 +33,7 @@ def embed_forward(embed_tokens: nn.Embedding, input_ids=None, inputs_embeds=None
         inputs_embeds = embed_tokens(input_ids)
     hidden_states = inputs_embeds  # "embed positions": nothing is added here
     return hidden_states, batch_size, seq_length
-
-
-# --8<-- [end:forward]
+    # --8<-- [end:forward]
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 def seed_gather(weight: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
     """The seed's line, as written: the index has shape (1, 2), not (2,)."""
     return torch.index_select(weight, 0, indices.unsqueeze(0).expand(1, -1))
-
-
-# --8<-- [end:seed-gather]
+    # --8<-- [end:seed-gather]
 
 
 # --8<-- [start:manual-gather]
@@ -30,9 +28,7 @@ def manual_gather(weight: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor
     """Flatten the ids to 1-D, pick those rows, then restore the (B, T, D) shape."""
     rows = torch.index_select(weight, 0, input_ids.reshape(-1))  # (B*T, D)
     return rows.view(*input_ids.shape, weight.shape[1])  # (B, T, D)
-
-
-# --8<-- [end:manual-gather]
+    # --8<-- [end:manual-gather]
 
 
 if __name__ == "__main__":

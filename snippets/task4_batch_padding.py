@@ -25,9 +25,7 @@ def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Ten
     summed = hidden.masked_fill(~keep, 0).sum(dim=1)  # (B, D)
     counts = keep.sum(dim=1).clamp(min=1)  # (B, 1): real tokens per row
     return summed / counts
-
-
-# --8<-- [end:masked-mean]
+    # --8<-- [end:masked-mean]
 
 
 if __name__ == "__main__":

@@ -21,9 +21,7 @@ def lookup_as_matmul(weight: torch.Tensor, input_ids: torch.Tensor) -> torch.Ten
     """(B, T) ids -> (B, T, V) one-hot rows -> times the (V, D) table -> (B, T, D)."""
     one_hot = F.one_hot(input_ids, num_classes=weight.shape[0]).to(weight.dtype)
     return one_hot @ weight  # each output row is 1 * one table row + 0 * all the others
-
-
-# --8<-- [end:one-hot]
+    # --8<-- [end:one-hot]
 
 
 if __name__ == "__main__":

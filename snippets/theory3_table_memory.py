@@ -17,9 +17,7 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 def table_bytes(vocab_size: int, hidden_size: int, dtype: torch.dtype) -> int:
     """Bytes of the weight of nn.Embedding(vocab_size, hidden_size) in this dtype."""
     return vocab_size * hidden_size * dtype.itemsize  # 4 bytes in fp32, 2 in bf16
-
-
-# --8<-- [end:table-bytes]
+    # --8<-- [end:table-bytes]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,102 @@
+"""The pages, as written: every code block comes from a snippet, every output from a capture.
+
+These read docs/*.md and need no build. tests/site/ checks the built site.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+FENCE_OPEN = re.compile(r"^(?P<indent>\s*)```\s*(?P<info>.*)$")
+INCLUDE = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
+OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
+PYTHON = re.compile(r"^(python|py|python3|pycon)\b|^\{\s*\.(python|py)\b")
+# Blocks that are not python: each one listed here on purpose, by page, language, first line.
+ALLOWED_OTHER_BLOCKS = {
+    ("index.md", "text", "token ids (B, T) ──embed_tokens──▶ hidden states (B, T, 7168)"),
+    ("index.md", "console", "python task3_manual_gather.py"),
+}
+
+
+def fences(page: Path):
+    """(language info, lines) of every fence, including those indented in boxes and tabs."""
+    lines = iter(page.read_text().splitlines())
+    for line in lines:
+        if match := FENCE_OPEN.match(line):
+            indent, body = match["indent"], []
+            for inner in lines:
+                if inner.strip() == "```":
+                    break
+                body.append(inner.removeprefix(indent))
+            yield match["info"].strip(), body
+
+
+def all_fences():
+    return [(page.name, info, body) for page in PAGES for info, body in fences(page)]
+
+
+def test_pages_have_code():
+    assert sum(1 for _, info, _ in all_fences() if PYTHON.match(info)) >= 10
+
+
+@pytest.mark.parametrize(
+    "page, info, body", all_fences(), ids=lambda value: value if isinstance(value, str) else None
+)
+def test_every_python_block_is_included_from_snippets(page, info, body):
+    if not PYTHON.match(info):
+        first_line = next((line for line in body if line.strip()), "")
+        assert any(
+            page == p and info == i and first_line.startswith(start)
+            for p, i, start in ALLOWED_OTHER_BLOCKS
+        ), f"{page}: a ```{info} block that is not on the allow-list in {__file__}"
+        return
+    code = [line for line in body if line.strip()]
+    assert code, f"{page}: empty python block"
+    for line in code:
+        match = INCLUDE.match(line.strip())
+        assert match and match["path"].startswith("snippets/"), (
+            f"{page}: python block holds code written on the page, not an include: {line!r}"
+        )
+
+
+def included_sections():
+    for page in PAGES:
+        for match in re.finditer(r'--8<-- "([^"]+)"', page.read_text()):
+            yield page.name, match[1]
+
+
+@pytest.mark.parametrize("page, target", list(included_sections()), ids=str)
+def test_every_include_resolves(page, target):
+    path, _, section = target.partition(":")
+    text = (ROOT / path).read_text()
+    if section:
+        assert f"# --8<-- [start:{section}]" in text, f"{page}: no section {section!r} in {path}"
+        assert f"# --8<-- [end:{section}]" in text, f"{page}: section {section!r} never ends"
+
+
+def test_every_snippet_and_its_output_appear_on_a_page():
+    text = "\n".join(page.read_text() for page in PAGES)
+    shown = set(OUTPUT_MARKER.findall(text))
+    for snippet in sorted((ROOT / "snippets").glob("*.py")):
+        assert f"snippets/{snippet.name}" in text, f"{snippet.name} is on no page"
+        assert snippet.stem in shown, f"the output of {snippet.name} is on no page"
+    for name in shown:
+        assert (ROOT / "docs" / "outputs" / "cpu" / f"{name}.txt").exists(), name
+
+
+def test_quiz_answers_are_closed_boxes_that_link_to_their_proof():
+    quiz = (ROOT / "docs" / "quiz.md").read_text()
+    answers = re.findall(r'^\?\?\?(\+?) question "Answer"\n((?:    .*\n|\n)+)', quiz, re.M)
+    assert len(answers) == 3
+    for opened, body in answers:
+        assert opened == "", "an answer box is open by default (???+)"
+        assert "(tasks.md#" in body and "Proof:" in body
+
+
+def test_the_lesson_pages_exist():
+    names = {page.name for page in PAGES}
+    assert {"index.md", "theory.md", "tasks.md", "quiz.md", "advanced.md"} <= names
+    assert "lesson.ipynb" in (ROOT / "mkdocs.yml").read_text()

@@ -1,0 +1,64 @@
+"""MkDocs hooks: captured outputs as CPU/CUDA tabs, and the notebook built from the pages."""
+
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
+import notebook  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
+NOTEBOOK_PAGE = "lesson.ipynb"  # rendered and executed by mkdocs-jupyter
+NOTEBOOK_DOWNLOAD = "downloads/lesson-2.1.2-embeddings-forward.ipynb"  # copied as is
+BUILD = ROOT / ".cache" / "notebook"
+DEVICES = {"cpu": "CPU", "cuda": "CUDA"}
+# The notebook template loads MathJax and mermaid from a CDN. The site renders math with its
+# vendored KaTeX and the notebook has no diagrams, so both loaders go.
+CDN_LOADERS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r"|<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\""
+    r"[^<]*?jp-Mermaid.*?</script>",
+    re.DOTALL,
+)
+
+
+def output_tabs(match: re.Match) -> str:
+    """`<!-- output: NAME -->` becomes one tab per device, each including its capture."""
+    name, tabs = match[1], []
+    if not (ROOT / "docs" / "outputs" / "cpu" / f"{name}.txt").exists():
+        raise FileNotFoundError(f"no captured output for snippet {name!r}: run nox -s outputs")
+    for device, label in DEVICES.items():
+        if (ROOT / "docs" / "outputs" / device / f"{name}.txt").exists():
+            body = f'    ```text\n    --8<-- "docs/outputs/{device}/{name}.txt"\n    ```'
+        else:
+            body = (
+                f"    Not captured yet: this output comes from a run on a GPU machine,\n"
+                f"    `nox -s \"outputs(device='{device}')\"`."
+            )
+        tabs.append(f'=== "Output on {label}"\n\n{body}\n')
+    return "\n".join(tabs)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return OUTPUT_MARKER.sub(output_tabs, markdown)
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri != NOTEBOOK_PAGE:
+        return output
+    output = CDN_LOADERS.sub("", output)
+    if "cdnjs" in output:
+        raise RuntimeError("the notebook page still loads from a CDN: update CDN_LOADERS")
+    return output
+
+
+@event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
+def on_files(files, config):
+    for name in (NOTEBOOK_PAGE, NOTEBOOK_DOWNLOAD):
+        notebook.write(BUILD / name)
+        files.append(File(name, str(BUILD), config["site_dir"], config["use_directory_urls"]))
+    return files

@@ -1,0 +1,83 @@
+"""Build the lesson notebook from the site's own pages.
+
+Headings and prose become markdown cells; each python block becomes a code cell, its
+`--8<--` lines expanded exactly as on the site. The quiz stays out: its answers belong in
+closed boxes, not in a handout.
+
+    python tools/notebook.py out.ipynb
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+from snippet_includes import ROOT, expand
+
+PAGES = ["theory.md", "tasks.md", "advanced.md"]
+INTRO = """# Lesson 2.1.2: the embedding forward pass of Kimi-K2
+
+The whole lesson in one notebook, generated from the pages and the tested snippets of the
+lesson site. Run it top to bottom in a Python with `torch`; the task 1 table needs about
+2 GiB of free memory. To run on a GPU, set `LESSON_DEVICE=cuda` in the environment before
+starting the kernel."""
+
+FENCE = re.compile(r"^```\s*(\{\.python[^}]*\}|python)\s*$")
+OUTPUT_MARKER = re.compile(r"^<!-- output: \S+ -->\n", re.MULTILINE)
+REFERENCE = re.compile(r"^\[([^\]]+)\]: (\S+)\n", re.MULTILINE)
+SITE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: keep the text
+
+
+def page_markdown(page: str) -> str:
+    """The page's markdown with reference links made inline and site-only lines removed."""
+    text = OUTPUT_MARKER.sub("", (ROOT / "docs" / page).read_text())
+    references = dict(REFERENCE.findall(text))
+    text = REFERENCE.sub("", text)
+    text = re.sub(r"\[([^\]]+)\]\[([^\]]+)\]", lambda m: f"[{m[1]}]({references[m[2]]})", text)
+    return SITE_LINK.sub(r"\1", text)
+
+
+def page_cells(page: str) -> list:
+    cells, prose = [], []
+
+    def flush_prose():
+        if text := "\n".join(prose).strip():
+            cells.append(nbformat.v4.new_markdown_cell(text))
+        prose.clear()
+
+    lines = iter(page_markdown(page).splitlines())
+    for line in lines:
+        if FENCE.match(line):
+            flush_prose()
+            code = "\n".join(iter(lambda: next(lines), "```"))  # up to the closing fence
+            cells.append(nbformat.v4.new_code_cell(expand(code).strip("\n")))
+        elif line.startswith("#"):
+            flush_prose()
+            prose.append("#" + line if line.startswith("# ") else line)  # page title -> h2
+        else:
+            prose.append(line)
+    flush_prose()
+    return cells
+
+
+def build() -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(INTRO)]
+    for page in PAGES:
+        notebook.cells += page_cells(page)
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return notebook
+
+
+def write(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(build(), path)
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]))
