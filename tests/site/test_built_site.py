@@ -18,10 +18,18 @@ from snippet_includes import expand
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
-PAGES = ["index.html", "theory/index.html", "tasks/index.html", "quiz/index.html",
-         "advanced/index.html", "lesson/index.html"]
-LOADED = re.compile(r"""<(?:script|img|iframe|source)\b[^>]*\bsrc=["']([^"']+)["']"""
-                    r"""|<link\b[^>]*\bhref=["']([^"']+)["']""")
+PAGES = [
+    "index.html",
+    "theory/index.html",
+    "tasks/index.html",
+    "quiz/index.html",
+    "advanced/index.html",
+    "lesson/index.html",
+]
+LOADED = re.compile(
+    r"""<(?:script|img|iframe|source)\b[^>]*\bsrc=["']([^"']+)["']"""
+    r"""|<link\b[^>]*\bhref=["']([^"']+)["']"""
+)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']""")
 OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
 
@@ -60,8 +68,9 @@ def test_stylesheets_pull_nothing_from_another_host():
 
 @pytest.mark.parametrize("page", ["theory.md", "tasks.md", "advanced.md"])
 def test_pages_show_the_captured_outputs(page):
-    built = html.unescape(re.sub(r"<[^>]+>", "", (SITE / page.replace(".md", "/index.html"))
-                                 .read_text()))
+    built = html.unescape(
+        re.sub(r"<[^>]+>", "", (SITE / page.replace(".md", "/index.html")).read_text())
+    )
     for name in OUTPUT_MARKER.findall((ROOT / "docs" / page).read_text()):
         captured = (ROOT / "docs" / "outputs" / "cpu" / f"{name}.txt").read_text()
         assert captured.strip() in built, f"the output of {name} is not on {page} as captured"
@@ -97,6 +106,7 @@ def test_site_works_from_a_sub_path(tmp_path):
     """Serve the site under /lesson-site/, as GitHub Pages serves a project, and fetch every
     page and everything it loads."""
     shutil.copytree(SITE, tmp_path / "lesson-site")
+
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
