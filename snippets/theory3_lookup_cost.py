@@ -43,6 +43,7 @@ if __name__ == "__main__":
     # --8<-- [end:numbers]
 
     # --8<-- [start:count-it]
+    torch.manual_seed(0)
     # Let PyTorch count the FLOPs of a small lookup, both ways.
     weight = torch.randn(1000, 64, device=DEVICE)
     input_ids = torch.randint(0, 1000, (8, 16), device=DEVICE)

@@ -37,6 +37,7 @@ if __name__ == "__main__":
     # --8<-- [end:tables]
 
     # --8<-- [start:real-storage]
+    torch.manual_seed(0)
     small = nn.Embedding(1000, 64, device=DEVICE)  # a real table's storage agrees
     print(small.weight.untyped_storage().nbytes() == table_bytes(1000, 64, torch.float32))
     # --8<-- [end:real-storage]

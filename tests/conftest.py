@@ -44,14 +44,41 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def on_device(device):
+def on_device(device, request):
     """Check that tensors live on the device under test, so CUDA never passes on the CPU."""
 
     def check(*tensors):
         for tensor in tensors:
             assert tensor.device.type == device.type, f"tensor on {tensor.device}, not {device}"
+        request.node.device_checked = True
 
     return check
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_passed = report.passed  # read by every_device_test_checks_its_device
+    return report
+
+
+@pytest.fixture(autouse=True)
+def every_device_test_checks_its_device(request):
+    """A test that runs per device must check, at least once, where its tensors live."""
+    yield
+    if not getattr(request.node, "call_passed", False):
+        return  # skipped or failed: its own report says why
+    if "device" in request.fixturenames and not request.node.get_closest_marker("standalone"):
+        assert getattr(request.node, "device_checked", False), (
+            f"{request.node.name} never calls on_device(...): it could pass on the wrong device"
+        )
+
+
+@pytest.fixture(autouse=True)
+def lesson_table_is_on_the_device(request):
+    if "lesson_table" in request.fixturenames:
+        request.getfixturevalue("on_device")(request.getfixturevalue("lesson_table").weight)
 
 
 @pytest.fixture(scope="session")

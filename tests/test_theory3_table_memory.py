@@ -23,7 +23,7 @@ def test_table_bytes(vocab_size, hidden_size, dtype, expected_bytes, expected_gi
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
-def test_a_real_table_uses_exactly_that_storage(device, dtype):
+def test_a_real_table_uses_exactly_that_storage(device, on_device, dtype):
     real = torch.nn.Embedding(1000, 64, dtype=dtype, device=device)
-    assert real.weight.device.type == device.type
+    on_device(real.weight)
     assert real.weight.untyped_storage().nbytes() == table_bytes(1000, 64, dtype)
