@@ -1,15 +1,34 @@
 """Each snippet runs alone from an empty folder, and prints what docs/outputs/ shows."""
 
+import os
+import struct
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
-from outputs import REGENERATE, captured_path, drift, run_alone, snippet_paths
+from outputs import FIGURES, REGENERATE, captured_path, drift, run_alone, snippet_paths
 
 pytestmark = pytest.mark.standalone
+BIG = "task1_basic_forward"  # builds the 1.53 GiB table: runs by itself, never beside another
+
+
+@pytest.fixture(scope="session")
+def fresh_runs(device):
+    """Run every snippet once. The small ones run two at a time, on this 2-core machine."""
+    snippets = snippet_paths()
+    runs = {s.stem: run_alone(s, device.type) for s in snippets if s.stem == BIG}
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        small = [s for s in snippets if s.stem != BIG]
+        for snippet, run in zip(
+            small, pool.map(lambda s: run_alone(s, device.type), small), strict=True
+        ):
+            runs[snippet.stem] = run
+    return runs
 
 
 @pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda path: path.stem)
-def test_snippet_runs_alone_and_prints_its_captured_output(snippet, device):
-    done = run_alone(snippet, device.type)
+def test_snippet_runs_alone_and_prints_its_captured_output(snippet, device, fresh_runs):
+    done, _ = fresh_runs[snippet.stem]
 
     assert done.returncode == 0, f"{snippet.name} failed on its own:\n{done.stderr}"
     assert done.stderr == "", f"{snippet.name} wrote to stderr:\n{done.stderr}"
@@ -18,6 +37,22 @@ def test_snippet_runs_alone_and_prints_its_captured_output(snippet, device):
     )
     diff = drift(snippet, device.type, done.stdout)
     assert not diff, f"output of {snippet.name} drifted; if intended, run: {REGENERATE}\n{diff}"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", png[16:24])  # width, height from the IHDR chunk
+
+
+@pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda path: path.stem)
+def test_figures_are_committed_as_the_snippet_draws_them(snippet, device, fresh_runs):
+    _, figures = fresh_runs[snippet.stem]
+    for name, png in figures.items():
+        committed = FIGURES / name
+        assert committed.exists(), f"{snippet.name} draws {name}; run: {REGENERATE}"
+        assert png_size(committed.read_bytes()) == png_size(png), (
+            f"{name} changed size; run: {REGENERATE}"
+        )
 
 
 def test_every_snippet_has_its_own_test_module():

@@ -1,6 +1,6 @@
 """Run every snippet alone, the way a student would, and capture what it prints.
 
-    python tools/outputs.py --device cpu            # rewrite docs/outputs/cpu/*.txt
+    python tools/outputs.py --device cpu            # rewrite docs/outputs/cpu/*.txt and figures
     python tools/outputs.py --device cpu --check    # compare, print a diff, exit 1 on drift
 
 Each snippet is copied into an empty temporary folder and run there with a clean
@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 OUTPUTS = ROOT / "docs" / "outputs"
+FIGURES = ROOT / "docs" / "assets" / "figures"  # PNGs the snippets save (CPU runs only)
 REGENERATE = "nox -s outputs"  # the command that rewrites the committed outputs
 
 
@@ -26,13 +27,16 @@ def snippet_paths() -> list[Path]:
     return sorted(SNIPPETS.glob("*.py"))
 
 
-def run_alone(snippet: Path, device: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run one snippet from a copy in an empty folder; return the finished process."""
+def run_alone(snippet: Path, device: str, timeout: float = 300):
+    """Run one snippet from a copy in an empty folder.
+
+    Returns the finished process and the figures it saved there, {file name: PNG bytes}.
+    """
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
-    env |= {"LESSON_DEVICE": device, "PYTHONHASHSEED": "0"}
+    env |= {"LESSON_DEVICE": device, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(shutil.copy(snippet, folder))
-        return subprocess.run(
+        done = subprocess.run(
             [sys.executable, copy.name],
             cwd=folder,
             env=env,
@@ -40,6 +44,7 @@ def run_alone(snippet: Path, device: str, timeout: float = 300) -> subprocess.Co
             capture_output=True,
             text=True,
         )
+        return done, {png.name: png.read_bytes() for png in Path(folder).glob("*.png")}
 
 
 def captured_path(snippet: Path, device: str) -> Path:
@@ -67,7 +72,7 @@ def main() -> int:
 
     failed = False
     for snippet in snippet_paths():
-        done = run_alone(snippet, args.device)
+        done, figures = run_alone(snippet, args.device)
         if done.returncode != 0 or done.stderr:
             print(f"FAIL {snippet.name} (exit {done.returncode}):\n{done.stderr}")
             failed = True
@@ -81,6 +86,10 @@ def main() -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(done.stdout)
             print(f"wrote {path.relative_to(ROOT)}")
+            for name, png in figures.items() if args.device == "cpu" else ():
+                FIGURES.mkdir(parents=True, exist_ok=True)
+                (FIGURES / name).write_bytes(png)
+                print(f"wrote {(FIGURES / name).relative_to(ROOT)}")
     return 1 if failed else 0
 
 
