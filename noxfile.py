@@ -20,7 +20,7 @@ nox.options.sessions = ["lint", "tests"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 CONSTRAINTS = "constraints.txt"  # every version, pinned: the same tools on every machine
 # Large CPU tensors on transparent huge pages: the 1.53 GiB table builds faster.
-TEST_ENV = {"THP_MEM_ALLOC_ENABLE": "1"}
+TEST_ENV = {"THP_MEM_ALLOC_ENABLE": "1", "MPLBACKEND": "Agg"}  # figures go to files, no window
 DOCS_ENV = TEST_ENV | {
     "NO_MKDOCS_2_WARNING": "1",  # silence Material's notice about MkDocs 2
     "JUPYTER_PLATFORM_DIRS": "1",  # jupyter's future path layout, and no warning about it

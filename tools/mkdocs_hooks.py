@@ -1,4 +1,5 @@
-"""MkDocs hooks: captured outputs as CPU/CUDA tabs, and the notebook built from the pages."""
+"""MkDocs hooks: facts from facts.yml, captured outputs as CPU/CUDA tabs, and the notebook
+built from the pages."""
 
 import re
 import sys
@@ -8,6 +9,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
+import facts  # noqa: E402
 import notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +46,7 @@ def output_tabs(match: re.Match) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    return OUTPUT_MARKER.sub(output_tabs, markdown)
+    return OUTPUT_MARKER.sub(output_tabs, facts.render(markdown))
 
 
 def on_post_page(output, page, config):

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import nbformat
 
+import facts
 from snippet_includes import ROOT, expand
 
-PAGES = ["theory.md", "tasks.md", "advanced.md"]
+PAGES = ["theory.md", "tasks.md", "advanced.md", "positions.md"]
 INTRO = """# Lesson 2.1.2: the embedding forward pass of Kimi-K2
 
 The whole lesson in one notebook, generated from the pages and the tested snippets of the
@@ -26,12 +27,14 @@ starting the kernel."""
 FENCE = re.compile(r"^```\s*(\{\.python[^}]*\}|python)\s*$")
 OUTPUT_MARKER = re.compile(r"^<!-- output: \S+ -->\n", re.MULTILINE)
 REFERENCE = re.compile(r"^\[([^\]]+)\]: (\S+)\n", re.MULTILINE)
+FIGURE = re.compile(r"^!\[[^\]]*\]\(assets/figures/[^)]+\)\n", re.MULTILINE)  # shown inline
 SITE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: keep the text
 
 
 def page_markdown(page: str) -> str:
     """The page's markdown with reference links made inline and site-only lines removed."""
-    text = OUTPUT_MARKER.sub("", (ROOT / "docs" / page).read_text())
+    text = (ROOT / "docs" / page).read_text()
+    text = facts.render(FIGURE.sub("", OUTPUT_MARKER.sub("", text)))
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)
     text = re.sub(r"\[([^\]]+)\]\[([^\]]+)\]", lambda m: f"[{m[1]}]({references[m[2]]})", text)

@@ -1,0 +1,125 @@
+"""Positions 5: where RoPE lives in MLA. A shape walk-through on toy sizes.
+
+Multi-head Latent Attention (DeepSeek-V2/V3, used by Kimi-K2) caches one small latent per
+token instead of every head's keys and values. RoPE is "decoupled": it rotates only a small
+extra part of each query and one small key shared by all heads, so the latent itself carries
+no position, and the matrix that expands it can be folded into the query.
+
+Run alone:  python positions_mla_decoupled.py      (LESSON_DEVICE=cuda runs it on a GPU)
+"""
+
+# --8<-- [start:setup]
+import os
+
+import torch
+import torch.nn as nn
+
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# Kimi-K2's MLA sizes (Megatron-Bridge's KimiK2Provider), for the cache arithmetic below.
+KIMI_K2 = dict(heads=64, nope_dim=128, rope_dim=64, v_dim=128, kv_rank=512)
+# --8<-- [end:setup]
+
+
+# --8<-- [start:rope]
+def apply_rope(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0):
+    """Rotate the pair (x[i], x[i + D/2]) of the last dim by angle position * base^(-2i/D)."""
+    half = x.shape[-1] // 2
+    inv_freq = base ** (-torch.arange(half, device=x.device, dtype=x.dtype) * 2 / x.shape[-1])
+    angles = positions.to(x.dtype).unsqueeze(-1) * inv_freq
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat(
+        [x1 * angles.cos() - x2 * angles.sin(), x1 * angles.sin() + x2 * angles.cos()], dim=-1
+    )
+    # --8<-- [end:rope]
+
+
+# --8<-- [start:mla]
+class ToyMLA(nn.Module):
+    """The projections of MLA with decoupled RoPE (no softmax, no output projection)."""
+
+    def __init__(self, hidden=64, heads=4, nope_dim=8, rope_dim=4, v_dim=8, kv_rank=16):
+        super().__init__()
+        self.heads, self.nope_dim, self.rope_dim, self.v_dim = heads, nope_dim, rope_dim, v_dim
+        self.kv_rank = kv_rank
+        self.q_proj = nn.Linear(hidden, heads * (nope_dim + rope_dim), bias=False)
+        self.kv_down = nn.Linear(hidden, kv_rank + rope_dim, bias=False)  # what gets cached
+        self.kv_up = nn.Linear(kv_rank, heads * (nope_dim + v_dim), bias=False)
+
+    def cache_entry(self, x, positions):
+        """Per token: the latent (no position) and one rotary key shared by all heads."""
+        latent, k_pe = self.kv_down(x).split([self.kv_rank, self.rope_dim], dim=-1)
+        return latent, apply_rope(k_pe, positions)
+
+    def scores(self, x, positions):
+        """Attention logits (B, heads, T, T), built the plain way: expand the latent to keys."""
+        B, T, _ = x.shape
+        q = self.q_proj(x).view(B, T, self.heads, self.nope_dim + self.rope_dim)
+        q_nope, q_pe = q.split([self.nope_dim, self.rope_dim], dim=-1)
+        q_pe = apply_rope(q_pe, positions.unsqueeze(-1))  # the same angle for every head
+        latent, k_pe = self.cache_entry(x, positions)
+        k_nope, _ = (
+            self.kv_up(latent).view(B, T, self.heads, -1).split([self.nope_dim, self.v_dim], dim=-1)
+        )
+        return (
+            torch.einsum("bthd,bshd->bhts", q_nope, k_nope)  # content
+            + torch.einsum("bthd,bsd->bhts", q_pe, k_pe)
+        )  # position, shared key
+
+    def scores_from_cache(self, x, positions):
+        """The same logits from the cache alone: the key up-projection folds into the query."""
+        B, T, _ = x.shape
+        q = self.q_proj(x).view(B, T, self.heads, self.nope_dim + self.rope_dim)
+        q_nope, q_pe = q.split([self.nope_dim, self.rope_dim], dim=-1)
+        q_pe = apply_rope(q_pe, positions.unsqueeze(-1))
+        w_uk = self.kv_up.weight.view(self.heads, self.nope_dim + self.v_dim, self.kv_rank)
+        q_latent = torch.einsum("bthd,hdr->bthr", q_nope, w_uk[:, : self.nope_dim])
+        latent, k_pe = self.cache_entry(x, positions)
+        return torch.einsum("bthr,bsr->bhts", q_latent, latent) + torch.einsum(
+            "bthd,bsd->bhts", q_pe, k_pe
+        )
+
+    # --8<-- [end:mla]
+
+
+if __name__ == "__main__":
+    # --8<-- [start:walk]
+    torch.manual_seed(0)
+    mla = ToyMLA().to(DEVICE).double()
+    x = torch.randn(1, 5, 64, dtype=torch.float64, device=DEVICE)  # (B, T, hidden)
+    positions = torch.arange(5, device=DEVICE)
+
+    latent, k_pe = mla.cache_entry(x, positions)
+    print(
+        "cached per token: latent",
+        tuple(latent.shape[2:]),
+        "+ rotary key",
+        tuple(k_pe.shape[2:]),
+        "=",
+        latent.shape[-1] + k_pe.shape[-1],
+        "numbers",
+    )
+    full = mla.heads * (mla.nope_dim + mla.rope_dim + mla.v_dim)
+    print("full keys and values would be", full, "numbers per token")
+
+    same_token = x[:, :1].expand(1, 2, 64)  # one token, at positions 0 and 1000
+    latent2, k_pe2 = mla.cache_entry(same_token, torch.tensor([0, 1000], device=DEVICE))
+    print(
+        "latent position-free:",
+        torch.equal(latent2[0, 0], latent2[0, 1]),
+        " rotary key differs:",
+        not torch.allclose(k_pe2[0, 0], k_pe2[0, 1]),
+    )
+    print(
+        "scores from the cache equal the expanded ones:",
+        torch.allclose(mla.scores(x, positions), mla.scores_from_cache(x, positions)),
+    )
+    # --8<-- [end:walk]
+
+    # --8<-- [start:kimi]
+    cached = KIMI_K2["kv_rank"] + KIMI_K2["rope_dim"]
+    full = KIMI_K2["heads"] * (KIMI_K2["nope_dim"] + KIMI_K2["rope_dim"] + KIMI_K2["v_dim"])
+    print(
+        f"Kimi-K2 cache per token and layer: {cached} numbers, against {full:,} for full "
+        f"keys and values ({full / cached:.1f}x smaller)"
+    )
+    # --8<-- [end:kimi]

@@ -1,0 +1,59 @@
+"""Positions 5: in MLA only the decoupled rotary part carries position."""
+
+import torch
+
+import facts
+from positions_mla_decoupled import KIMI_K2, ToyMLA
+
+
+def make(device):
+    torch.manual_seed(0)
+    return ToyMLA().to(device).double()
+
+
+def test_the_latent_is_position_free_the_rotary_key_is_not(device, on_device):
+    mla = make(device)
+    token = torch.randn(1, 1, 64, dtype=torch.float64, device=device).expand(1, 3, 64)
+    latent, k_pe = mla.cache_entry(token, torch.tensor([0, 7, 100_000], device=device))
+    on_device(latent, k_pe)
+    assert torch.equal(latent[0, 0], latent[0, 1]) and torch.equal(latent[0, 0], latent[0, 2])
+    assert not torch.allclose(k_pe[0, 0], k_pe[0, 1])
+    torch.testing.assert_close(k_pe.norm(dim=-1), k_pe[:, :1].norm(dim=-1).expand(1, 3))
+
+
+def test_shapes_of_the_walk_through(device, on_device):
+    mla = make(device)
+    x = torch.randn(2, 5, 64, dtype=torch.float64, device=device)
+    latent, k_pe = mla.cache_entry(x, torch.arange(5, device=device))
+    scores = mla.scores(x, torch.arange(5, device=device))
+    on_device(latent, k_pe, scores)
+    assert latent.shape == (2, 5, 16) and k_pe.shape == (2, 5, 4)
+    assert scores.shape == (2, 4, 5, 5)
+
+
+def test_scores_from_the_cache_equal_the_expanded_scores(device, on_device):
+    mla = make(device)
+    x = torch.randn(2, 6, 64, dtype=torch.float64, device=device)
+    positions = torch.arange(10, 16, device=device)
+    expanded, folded = mla.scores(x, positions), mla.scores_from_cache(x, positions)
+    on_device(expanded, folded)
+    torch.testing.assert_close(folded, expanded, rtol=0, atol=1e-10)
+
+
+def test_relative_positions_survive_in_mla(device, on_device):
+    mla = make(device)
+    x = torch.randn(1, 4, 64, dtype=torch.float64, device=device)
+    near = mla.scores(x, torch.arange(4, device=device))
+    far = mla.scores(x, torch.arange(4, device=device) + 50_000)
+    on_device(near, far)
+    torch.testing.assert_close(far, near, rtol=0, atol=1e-8)
+
+
+def test_kimi_k2_sizes_match_the_facts_file():
+    assert KIMI_K2 == {
+        "heads": facts.value("kimi_k2", "num_attention_heads"),
+        "nope_dim": facts.value("kimi_k2", "qk_nope_head_dim"),
+        "rope_dim": facts.value("kimi_k2", "qk_rope_head_dim"),
+        "v_dim": facts.value("kimi_k2", "v_head_dim"),
+        "kv_rank": facts.value("kimi_k2", "kv_lora_rank"),
+    }
