@@ -93,6 +93,23 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def browser(session: nox.Session) -> None:
+    """Build the site, serve it under a sub-path on 127.0.0.1, and check every page in
+    Debian's headless Chromium (apt install chromium); screenshots go to screenshots/."""
+    install(session, "docs", "browser")
+    session.run("mkdocs", "build", "--strict", env=DOCS_ENV)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/browser",
+        "--screenshots=screenshots",
+        *session.posargs,
+        env=DOCS_ENV,
+    )
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Serve the site at http://127.0.0.1:8000, rebuilding on every change."""
     install(session, "docs")

@@ -58,6 +58,13 @@ def on_post_page(output, page, config):
     return output
 
 
+@event_priority(100)  # before the search plugin indexes the page
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri == NOTEBOOK_PAGE:
+        page.meta["search"] = {"exclude": True}  # its text is the pages' text: index it once
+    return context
+
+
 @event_priority(100)  # before mkdocs-jupyter looks for notebooks among the files
 def on_files(files, config):
     for name in (NOTEBOOK_PAGE, NOTEBOOK_DOWNLOAD):

@@ -1,0 +1,78 @@
+"""The built site, served under a sub-path on 127.0.0.1, in Debian's headless Chromium."""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SUB_PATH = "/kimi-k2-lesson/"  # as GitHub Pages serves a project site
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots", default="screenshots", help="folder for one full-page screenshot per page"
+    )
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    if not (ROOT / "site" / "index.html").exists():
+        pytest.fail("no built site in site/: run `nox -s browser` (it builds first)")
+    served = tmp_path_factory.mktemp("served")
+    shutil.copytree(ROOT / "site", served / SUB_PATH.strip("/"))
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page that records console errors, failed requests and every host it asks."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    page.console_errors, page.failed_requests, page.requested_urls = [], [], []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+    page.on("request", lambda r: page.requested_urls.append(r.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(request):
+    folder = Path(request.config.getoption("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
