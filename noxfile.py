@@ -74,6 +74,14 @@ def outputs(session: nox.Session, device: str) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Time the lookup variants against a copy; `-- --quick` for CI, `-- --device cuda` on a GPU.
+    Writes docs/outputs/<device>/bench.txt and docs/assets/figures/bench_<device>.png."""
+    install(session, "test")
+    session.run("python", "tools/bench.py", *session.posargs)
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """Build the site into site/ (any warning fails), run every page's python blocks as
     rendered, and check the built site: offline, sub-path safe, outputs as captured."""

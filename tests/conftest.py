@@ -5,10 +5,14 @@ Every test that takes `device` runs once per device given on the command line:
     pytest --device cuda         (the CUDA session; fails loudly if CUDA is not usable)
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import torch
 
 import task1_basic_forward
+from outputs import run_alone, snippet_paths
 
 
 def pytest_addoption(parser):
@@ -86,3 +90,16 @@ def lesson_table(device):
     """The lesson's 1.53 GiB table (V=100352, D=4096, pad 0), built once per session."""
     torch.manual_seed(0)
     return task1_basic_forward.build_embed_tokens(device)
+
+
+@pytest.fixture(scope="session")
+def fresh_runs(device):
+    """Run every snippet once, two at a time on this 2-core machine.
+
+    The one that builds the 1.53 GiB table starts first, so the other lane runs only small
+    snippets beside it, and this process builds its own table only after all of them.
+    """
+    big_first = sorted(snippet_paths(), key=lambda s: s.stem != "task1_basic_forward")
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        runs = pool.map(lambda s: run_alone(s, device.type), big_first)
+        return {snippet.stem: run for snippet, run in zip(big_first, runs, strict=True)}

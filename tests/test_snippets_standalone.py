@@ -1,29 +1,12 @@
 """Each snippet runs alone from an empty folder, and prints what docs/outputs/ shows."""
 
-import os
 import struct
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from outputs import FIGURES, REGENERATE, captured_path, drift, run_alone, snippet_paths
+from outputs import FIGURES, REGENERATE, captured_path, drift, snippet_paths
 
 pytestmark = pytest.mark.standalone
-BIG = "task1_basic_forward"  # builds the 1.53 GiB table: runs by itself, never beside another
-
-
-@pytest.fixture(scope="session")
-def fresh_runs(device):
-    """Run every snippet once. The small ones run two at a time, on this 2-core machine."""
-    snippets = snippet_paths()
-    runs = {s.stem: run_alone(s, device.type) for s in snippets if s.stem == BIG}
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        small = [s for s in snippets if s.stem != BIG]
-        for snippet, run in zip(
-            small, pool.map(lambda s: run_alone(s, device.type), small), strict=True
-        ):
-            runs[snippet.stem] = run
-    return runs
 
 
 @pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda path: path.stem)

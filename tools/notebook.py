@@ -16,7 +16,7 @@ import nbformat
 import facts
 from snippet_includes import ROOT, expand
 
-PAGES = ["theory.md", "tasks.md", "advanced.md", "positions.md"]
+PAGES = ["theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"]
 INTRO = """# Lesson 2.1.2: the embedding forward pass of Kimi-K2
 
 The whole lesson in one notebook, generated from the pages and the tested snippets of the
@@ -51,10 +51,13 @@ def page_cells(page: str) -> list:
 
     lines = iter(page_markdown(page).splitlines())
     for line in lines:
-        if FENCE.match(line):
+        if fence := FENCE.match(line):
             flush_prose()
-            code = "\n".join(iter(lambda: next(lines), "```"))  # up to the closing fence
-            cells.append(nbformat.v4.new_code_cell(expand(code).strip("\n")))
+            code = expand("\n".join(iter(lambda: next(lines), "```"))).strip("\n")
+            if "notest" in fence[1]:  # needs more than a notebook (torchrun): show, not run
+                cells.append(nbformat.v4.new_markdown_cell(f"```python\n{code}\n```"))
+            else:
+                cells.append(nbformat.v4.new_code_cell(code))
         elif line.startswith("#"):
             flush_prose()
             prose.append("#" + line if line.startswith("# ") else line)  # page title -> h2

@@ -27,7 +27,7 @@ def snippet_paths() -> list[Path]:
     return sorted(SNIPPETS.glob("*.py"))
 
 
-def run_alone(snippet: Path, device: str, timeout: float = 300):
+def run_alone(snippet: Path, device: str, timeout: float = 180):
     """Run one snippet from a copy in an empty folder.
 
     Returns the finished process and the figures it saved there, {file name: PNG bytes}.

@@ -10,7 +10,7 @@ import pytest
 
 from snippet_includes import ROOT, expand
 
-PAGES = ["", "theory/", "tasks/", "quiz/", "advanced/", "positions/", "lesson/"]
+PAGES = ["", "theory/", "tasks/", "quiz/", "advanced/", "positions/", "efficiency/", "lesson/"]
 
 
 def open_page(page, base_url, path):

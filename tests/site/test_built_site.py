@@ -24,6 +24,8 @@ PAGES = [
     "tasks/index.html",
     "quiz/index.html",
     "advanced/index.html",
+    "positions/index.html",
+    "efficiency/index.html",
     "lesson/index.html",
 ]
 LOADED = re.compile(
@@ -66,7 +68,9 @@ def test_stylesheets_pull_nothing_from_another_host():
             assert not re.match(r"^(https?:)?//", url), f"{css.name} pulls {url}"
 
 
-@pytest.mark.parametrize("page", ["theory.md", "tasks.md", "advanced.md"])
+@pytest.mark.parametrize(
+    "page", ["theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"]
+)
 def test_pages_show_the_captured_outputs(page):
     built = html.unescape(
         re.sub(r"<[^>]+>", "", (SITE / page.replace(".md", "/index.html")).read_text())

@@ -1,0 +1,27 @@
+"""Efficiency 1: the sparse gradient holds only the looked-up rows; SparseAdam touches only them."""
+
+import torch
+
+from efficiency_sparse_grad import gradient_bytes
+
+
+def test_dense_gradient_is_the_whole_table_sparse_only_the_rows(device, on_device):
+    input_ids = torch.tensor([[5, 9, 9, 7000], [1, 5, 9999, 2]], device=device)
+    dense, dense_table = gradient_bytes(False, input_ids, vocab_size=10_000)
+    sparse, sparse_table = gradient_bytes(True, input_ids, vocab_size=10_000)
+
+    on_device(dense_table.weight.grad, sparse_table.weight.grad)
+    assert dense == 10_000 * 256 * 4
+    unique_rows = 6  # 1, 2, 5, 9, 7000, 9999
+    assert sparse == unique_rows * 8 + unique_rows * 256 * 4  # int64 indices + fp32 values
+    torch.testing.assert_close(sparse_table.weight.grad.to_dense(), dense_table.weight.grad)
+
+
+def test_sparse_adam_updates_exactly_the_looked_up_rows(device, on_device):
+    input_ids = torch.tensor([[3, 3, 17, 9999]], device=device)
+    _, table = gradient_bytes(True, input_ids, vocab_size=10_000)
+    before = table.weight.detach().clone()
+    torch.optim.SparseAdam(table.parameters(), lr=0.1).step()
+    changed = (table.weight.detach() != before).any(dim=1).nonzero().flatten()
+    on_device(changed)
+    assert changed.tolist() == [3, 17, 9999]
