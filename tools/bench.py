@@ -147,32 +147,26 @@ def report(results: list[dict], device: torch.device, quick: bool) -> str:
             f"{r['seconds'] * 1e3:>10.3f}{r['GB/s']:>8.2f}{r['vs copy']:>9.2f}"
         )
     lines.append("")
-    for r in results:
-        if r["variant"] == "one-hot matmul":
-            gather = next(
-                g
-                for g in results
-                if g["variant"] == "F.embedding"
-                and g["rows"] == r["rows"]
-                and g["dtype"] == r["dtype"]
-            )
-            lines.append(
-                f"one-hot matmul is {r['seconds'] / gather['seconds']:,.0f}x slower "
-                f"than F.embedding ({r['dtype']}, {r['rows']} rows)"
-            )
-    for r in results:
-        if r["variant"] == "EmbeddingForward":
-            raw = next(
-                g
-                for g in results
-                if g["variant"] == "F.embedding"
-                and g["rows"] == r["rows"]
-                and g["dtype"] == r["dtype"]
-            )
-            lines.append(
-                f"EmbeddingForward (checks on) vs F.embedding, {r['dtype']}, "
-                f"{r['rows']} rows: {r['seconds'] / raw['seconds'] - 1:+.1%}"
-            )
+
+    def raw(r):  # the F.embedding row measured beside r
+        return next(
+            g
+            for g in results
+            if g["variant"] == "F.embedding" and (g["rows"], g["dtype"]) == (r["rows"], r["dtype"])
+        )
+
+    lines += [
+        f"one-hot matmul is {r['seconds'] / raw(r)['seconds']:,.0f}x slower than "
+        f"F.embedding ({r['dtype']}, {r['rows']} rows)"
+        for r in results
+        if r["variant"] == "one-hot matmul"
+    ]
+    lines += [
+        f"EmbeddingForward (checks on) vs F.embedding, {r['dtype']}, {r['rows']} rows: "
+        f"{r['seconds'] / raw(r)['seconds'] - 1:+.1%}"
+        for r in results
+        if r["variant"] == "EmbeddingForward"
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -1,14 +1,12 @@
 """The built site, served under a sub-path on 127.0.0.1, in Debian's headless Chromium."""
 
-import functools
-import http.server
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from serve_site import serve_under_sub_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SUB_PATH = "/kimi-k2-lesson/"  # as GitHub Pages serves a project site
@@ -33,18 +31,8 @@ def pytest_addoption(parser):
 def base_url(tmp_path_factory):
     if not (ROOT / "site" / "index.html").exists():
         pytest.fail("no built site in site/: run `nox -s browser` (it builds first)")
-    served = tmp_path_factory.mktemp("served")
-    shutil.copytree(ROOT / "site", served / SUB_PATH.strip("/"))
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
-    server.shutdown()
+    with serve_under_sub_path(ROOT / "site", tmp_path_factory.mktemp("served"), SUB_PATH) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

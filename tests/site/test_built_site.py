@@ -1,12 +1,8 @@
 """The built site (run after `mkdocs build`, by `nox -s docs`): offline, sub-path safe,
 showing the captured outputs, with an executed notebook and its download."""
 
-import functools
 import html
-import http.server
 import re
-import shutil
-import threading
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -14,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from serve_site import serve_under_sub_path
 from snippet_includes import expand
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,22 +106,10 @@ def test_notebook_download_is_the_lesson_built_from_the_pages():
 def test_site_works_from_a_sub_path(tmp_path):
     """Serve the site under /lesson-site/, as GitHub Pages serves a project, and fetch every
     page and everything it loads."""
-    shutil.copytree(SITE, tmp_path / "lesson-site")
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/lesson-site/"
-    try:
+    with serve_under_sub_path(SITE, tmp_path, "lesson-site") as base:
         for page in PAGES:
             page_url = base + page.removesuffix("index.html")
             assert urllib.request.urlopen(page_url, timeout=10).status == 200
             for url in loaded_urls(SITE / page):
                 target = urllib.parse.urljoin(page_url, url)
                 assert urllib.request.urlopen(target, timeout=10).status == 200, target
-    finally:
-        server.shutdown()
