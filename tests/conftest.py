@@ -11,8 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import torch
 
-import task1_basic_forward
-from outputs import run_alone, snippet_paths
+# Snippet functions take their device from the caller; LESSON_DEVICE is only the default of a
+# snippet run alone. While the test modules import the snippets it names a device no test runs
+# on, so a function that falls back on it fails in the CPU session, as it would in the CUDA
+# session, instead of passing by luck.
+_LESSON_DEVICE = os.environ.get("LESSON_DEVICE")
+os.environ["LESSON_DEVICE"] = "meta"
+
+import task1_basic_forward  # noqa: E402
+from outputs import run_alone, snippet_paths  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -31,6 +38,15 @@ def pytest_configure(config):
             f"--device cuda was asked for, but torch {torch.__version__} sees no CUDA device "
             "(a CPU-only build, or no visible GPU); the CUDA tests cannot run here"
         )
+
+
+def pytest_collection_finish(session):
+    # Every snippet module is imported now. Page blocks run in the same session
+    # (pytest --markdown-docs) read the real default again.
+    if _LESSON_DEVICE is None:
+        os.environ.pop("LESSON_DEVICE", None)
+    else:
+        os.environ["LESSON_DEVICE"] = _LESSON_DEVICE
 
 
 def pytest_generate_tests(metafunc):

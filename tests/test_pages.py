@@ -103,3 +103,30 @@ def test_the_lesson_pages_exist():
     names = {page.name for page in PAGES}
     assert {"index.md", "theory.md", "tasks.md", "quiz.md", "advanced.md"} <= names
     assert "lesson.ipynb" in (ROOT / "mkdocs.yml").read_text()
+
+
+SOURCE_LINK = re.compile(r"https://(?:github\.com|huggingface\.co)/[^\s)\]\"']+")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_source_link_is_pinned_to_a_commit(page):
+    # A link to a branch moves, or dies when a file moves; a commit does not.
+    for url in SOURCE_LINK.findall(page.read_text()):
+        if re.match(r"https://github\.com/[^/]+/[^/]+/(issues|pull)/\d+$", url):
+            continue  # a discussion, not a source
+        assert re.search(r"/(blob|tree|resolve)/[0-9a-f]{40}/", url), f"{page.name}: {url}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_numbers_quoted_from_captures_resolve(page):
+    import captures
+
+    for name, label in captures.REFERENCE.findall(page.read_text()):
+        assert captures.value(name, label)  # exactly one match in the capture, or it raises
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_pages_speak_about_the_model_not_about_how_it_was_built(page):
+    words = re.compile(r"\b(issue|issues|CI|ticket|the team|our process|target)\b", re.I)
+    text = re.sub(r"https?://\S+", "", page.read_text())  # URLs may say anything
+    assert not words.findall(text), f"{page.name}: {words.findall(text)}"

@@ -1,5 +1,5 @@
-"""MkDocs hooks: facts from facts.yml, captured outputs as CPU/CUDA tabs, and the notebook
-built from the pages."""
+"""MkDocs hooks: facts from facts.yml, numbers and outputs from the captures (outputs as
+CPU/CUDA tabs), and the notebook built from the pages."""
 
 import re
 import sys
@@ -9,11 +9,13 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
+import captures  # noqa: E402
 import facts  # noqa: E402
 import notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
+CAPTURED_WITH_MARKER = "<!-- captured-with -->"  # a table: which build and device ran what
 NOTEBOOK_PAGE = "lesson.ipynb"  # rendered and executed by mkdocs-jupyter
 NOTEBOOK_DOWNLOAD = "downloads/lesson-2.1.2-embeddings-forward.ipynb"  # copied as is
 BUILD = ROOT / ".cache" / "notebook"
@@ -45,8 +47,18 @@ def output_tabs(match: re.Match) -> str:
     return "\n".join(tabs)
 
 
+def captured_with() -> str:
+    rows = ["| outputs | captured with |", "| --- | --- |"]
+    for device, label in DEVICES.items():
+        path = ROOT / "docs" / "outputs" / device / "captured-with.txt"
+        where = path.read_text().strip() if path.exists() else "not captured yet"
+        rows.append(f"| {label} | {where} |")
+    return "\n".join(rows)
+
+
 def on_page_markdown(markdown, page, config, files):
-    return OUTPUT_MARKER.sub(output_tabs, facts.render(markdown))
+    markdown = markdown.replace(CAPTURED_WITH_MARKER, captured_with())
+    return OUTPUT_MARKER.sub(output_tabs, captures.render(facts.render(markdown)))
 
 
 def on_post_page(output, page, config):

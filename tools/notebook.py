@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+import captures
 import facts
 from snippet_includes import ROOT, expand
 
@@ -34,7 +35,7 @@ SITE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: ke
 def page_markdown(page: str) -> str:
     """The page's markdown with reference links made inline and site-only lines removed."""
     text = (ROOT / "docs" / page).read_text()
-    text = facts.render(FIGURE.sub("", OUTPUT_MARKER.sub("", text)))
+    text = captures.render(facts.render(FIGURE.sub("", OUTPUT_MARKER.sub("", text))))
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)
     text = re.sub(r"\[([^\]]+)\]\[([^\]]+)\]", lambda m: f"[{m[1]}]({references[m[2]]})", text)

@@ -10,6 +10,7 @@ environment, so a hidden import of another project file fails here as it would f
 import argparse
 import difflib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -64,6 +65,21 @@ def drift(snippet: Path, device: str, fresh: str) -> str:
     return "".join(lines)
 
 
+def machine(device: str) -> str:
+    """What ran the snippets: the torch build and the processor or GPU."""
+    import torch
+
+    if device == "cuda":
+        return f"torch {torch.__version__} on {torch.cuda.get_device_name()}"
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else ():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"torch {torch.__version__} on {cpu}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
@@ -71,6 +87,9 @@ def main() -> int:
     args = parser.parse_args()
 
     failed = False
+    if not args.check:  # the site says which build and device produced these outputs
+        (OUTPUTS / args.device).mkdir(parents=True, exist_ok=True)
+        (OUTPUTS / args.device / "captured-with.txt").write_text(machine(args.device) + "\n")
     for snippet in snippet_paths():
         done, figures = run_alone(snippet, args.device)
         if done.returncode != 0 or done.stderr:
