@@ -1,9 +1,13 @@
 """Positions 5: where RoPE lives in MLA. A shape walk-through on toy sizes.
 
-Multi-head Latent Attention (DeepSeek-V2/V3, used by Kimi-K2) caches one small latent per
-token instead of every head's keys and values. RoPE is "decoupled": it rotates only a small
-extra part of each query and one small key shared by all heads, so the latent itself carries
-no position, and the matrix that expands it can be folded into the query.
+Multi-head Latent Attention (introduced in DeepSeek-V2, arXiv 2405.04434, section 2.1.3; used
+by DeepSeek-V3 and Kimi-K2) caches one small latent per token instead of every head's keys and
+values. RoPE is "decoupled": it rotates only a small extra part of each query and one small
+key shared by all heads, so the latent carries no position, and the matrix that expands it
+into keys can be folded into the query.
+
+What that does and does not explain: ordinary RoPE on the rebuilt keys would stop the fold;
+an absolute position vector added to the input would not.
 
 Run alone:  python positions_mla_decoupled.py      (LESSON_DEVICE=cuda runs it on a GPU)
 """
@@ -81,6 +85,34 @@ class ToyMLA(nn.Module):
     # --8<-- [end:mla]
 
 
+# --8<-- [start:scope]
+def sinusoidal_pe(length: int, dim: int, device=DEVICE) -> torch.Tensor:
+    """Vaswani et al.'s (length, dim) table, to add to the input: position enters h_t."""
+    position = torch.arange(length, dtype=torch.float64, device=device).unsqueeze(1)
+    inv_freq = 10000.0 ** (-torch.arange(0, dim, 2, dtype=torch.float64, device=device) / dim)
+    return torch.stack(
+        [torch.sin(position * inv_freq), torch.cos(position * inv_freq)], -1
+    ).flatten(-2)
+
+
+def rope_on_rebuilt_keys(mla: ToyMLA, x, positions):
+    """Ordinary RoPE instead of decoupled: rotate the content query and the rebuilt keys."""
+    B, T, _ = x.shape
+    q_nope, _ = mla.q_proj(x).view(B, T, mla.heads, -1).split([mla.nope_dim, mla.rope_dim], -1)
+    latent, _ = mla.cache_entry(x, positions)
+    k_nope, _ = mla.kv_up(latent).view(B, T, mla.heads, -1).split([mla.nope_dim, mla.v_dim], -1)
+    q_rot = apply_rope(q_nope, positions.unsqueeze(-1))  # R_m q
+    k_rot = apply_rope(k_nope, positions.unsqueeze(-1))  # R_n W_UK c_n
+    expanded = torch.einsum("bthd,bshd->bhts", q_rot, k_rot)
+    # The fold needs q^T R_m^T R_n W_UK = q^T R_(n-m) W_UK: a different matrix for every key
+    # position n, so no single folded query per token exists. Folding with R_m alone:
+    w_uk = mla.kv_up.weight.view(mla.heads, mla.nope_dim + mla.v_dim, mla.kv_rank)
+    q_latent = torch.einsum("bthd,hdr->bthr", q_rot, w_uk[:, : mla.nope_dim])
+    folded = torch.einsum("bthr,bsr->bhts", q_latent, latent)
+    return expanded, folded
+    # --8<-- [end:scope]
+
+
 if __name__ == "__main__":
     # --8<-- [start:walk]
     torch.manual_seed(0)
@@ -99,7 +131,7 @@ if __name__ == "__main__":
         "numbers",
     )
     full = mla.heads * (mla.nope_dim + mla.rope_dim + mla.v_dim)
-    print("full keys and values would be", full, "numbers per token")
+    print("expanded keys and values would be", full, "numbers per token")
 
     same_token = x[:, :1].expand(1, 2, 64)  # one token, at positions 0 and 1000
     latent2, k_pe2 = mla.cache_entry(same_token, torch.tensor([0, 1000], device=DEVICE))
@@ -115,11 +147,28 @@ if __name__ == "__main__":
     )
     # --8<-- [end:walk]
 
-    # --8<-- [start:kimi]
-    cached = KIMI_K2["kv_rank"] + KIMI_K2["rope_dim"]
-    full = KIMI_K2["heads"] * (KIMI_K2["nope_dim"] + KIMI_K2["rope_dim"] + KIMI_K2["v_dim"])
+    # --8<-- [start:inputs-vs-keys]
+    x_pe = x + sinusoidal_pe(5, 64)  # absolute PE added to the input, as in Vaswani et al.
     print(
-        f"Kimi-K2 cache per token and layer: {cached} numbers, against {full:,} for full "
-        f"keys and values ({full / cached:.1f}x smaller)"
+        "absolute PE at the input, scores from the cache equal the expanded ones:",
+        torch.allclose(mla.scores(x_pe, positions), mla.scores_from_cache(x_pe, positions)),
     )
+    expanded, folded = rope_on_rebuilt_keys(mla, x, positions)
+    print(
+        "ordinary RoPE on the rebuilt keys, folded equal expanded:",
+        torch.allclose(folded, expanded),
+    )
+    # --8<-- [end:inputs-vs-keys]
+
+    # --8<-- [start:kimi]
+    heads, nope, rope, v, rank = (
+        KIMI_K2[k] for k in ("heads", "nope_dim", "rope_dim", "v_dim", "kv_rank")
+    )
+    print(f"Kimi-K2 query/key dims per head: {nope + rope}, of which rotary: {rope}")
+    print(f"rotary key: one {rope}-dim vector per token, shared by all {heads} heads")
+    latent_cache = rank + rope
+    expanded_cache = heads * (nope + rope + v)
+    print(f"per token and layer, MLA-aware inference caches: {latent_cache} numbers")
+    print(f"per token and layer, expanded keys and values: {expanded_cache:,} numbers")
+    print(f"ratio: {expanded_cache / latent_cache:.1f}x")
     # --8<-- [end:kimi]

@@ -32,7 +32,9 @@ if __name__ == "__main__":
     table = sinusoidal_table(128, 64)  # 128 positions of a 64-dimensional model
     print(table.shape, table.device)
     print("period of dims (0, 1):", round(2 * torch.pi, 2), "positions")
-    print("period of dims (62, 63):", round(2 * torch.pi * 10000 ** (62 / 64)), "positions")
+    # Pair i turns once every 2*pi * 10000^(2i/D) positions: for D = 64 the last pair, i = 31,
+    # has period 2*pi * 10000^(62/64), not the 2*pi * 10000 that a very large D approaches.
+    print(f"period of dims (62, 63): {2 * torch.pi * 10000 ** (62 / 64):,.0f} positions")
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     image = ax.imshow(table.cpu().T.numpy(), aspect="auto", cmap="RdBu", vmin=-1, vmax=1)

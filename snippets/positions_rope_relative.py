@@ -1,7 +1,7 @@
 """Positions 3: RoPE makes the attention score depend on the offset m - n alone.
 
 RoPE (Su et al. 2021) rotates each pair of query/key dimensions by an angle proportional to
-the position. Rotations compose, so q_m . k_n = q . R(n - m) k: only the offset is left.
+the position. Rotations compose, so q_m . k_n = q . R(n - m) k: only the offset m - n is left.
 
 Run alone:  python positions_rope_relative.py      (writes rope_vs_absolute.png beside it)
 """
@@ -54,25 +54,26 @@ if __name__ == "__main__":
     # --8<-- [start:shift]
     torch.manual_seed(0)
     q, k = torch.randn(2, 64, dtype=torch.float64, device=DEVICE)
-    m, n = torch.tensor([5, 9, 30]), torch.tensor([2, 9, 100])  # offsets 3, 0, -70
+    # Queries at m, keys at n <= m, as in a causal decoder: the offset m - n is how far back
+    # the key sits.
+    m, n = torch.tensor([5, 9, 130]), torch.tensor([2, 9, 60])
+    print("offsets m - n:", (m - n).tolist())
     for shift in (0, 1000, 50_000):
         print(f"shift both by {shift:>6}:", rope_score(q, k, m + shift, n + shift).cpu())
+    print("at offset 0 the score is the plain dot product q . k:", round((q @ k).item(), 4))
     # --8<-- [end:shift]
 
     # --8<-- [start:figure]
-    offsets = torch.arange(-200, 201)
+    offsets = torch.arange(0, 201)  # m - n: the key 0 to 200 positions back
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharey=False)
-    for start in (0, 2000):
-        left.plot(
-            offsets, rope_score(q, k, start, start + offsets).cpu().numpy(), label=f"m = {start}"
-        )
-        right.plot(
-            offsets,
-            absolute_score(q, k, start, start + offsets).cpu().numpy(),
-            label=f"m = {start}",
-        )
-    left.set(title="RoPE: one curve, whatever m", xlabel="offset n - m", ylabel="q_m . k_n")
-    right.set(title="Absolute PE: the curve moves with m", xlabel="offset n - m")
+    for m, style in ((200, "-"), (2200, "--")):  # dashed on top: identical curves stay visible
+        n = m - offsets
+        label = f"query at m = {m}"
+        left.plot(offsets, rope_score(q, k, m, n).cpu().numpy(), style, label=label)
+        right.plot(offsets, absolute_score(q, k, m, n).cpu().numpy(), style, label=label)
+    left.set(title="RoPE: one curve, wherever the query is", xlabel="offset m - n")
+    left.set(ylabel="score q_m . k_n")
+    right.set(title="Absolute PE: the curve moves with m", xlabel="offset m - n")
     left.legend(), right.legend()
     fig.tight_layout()
     fig.savefig("rope_vs_absolute.png", dpi=110)

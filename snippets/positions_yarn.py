@@ -1,8 +1,10 @@
-"""Positions 4: stretching RoPE from 4096 positions to 128K with YaRN, and what a fixed
-position table does past its last row.
+"""Positions 4: what YaRN does to RoPE's frequencies, and what a learned position table does
+past its last row.
 
-Kimi-K2's rotary settings (Megatron-Bridge's KimiK2Provider): 64 rotary dimensions per head,
-base 50000, YaRN factor 32 over a pretraining length of 4096, beta_fast = beta_slow = 1.
+Kimi-K2 was pre-trained on 4096-token sequences, trained further at 32k, and its window was
+extended to 128K with YaRN (tech report, arXiv 2507.20534, section 2.5). Its rotary settings
+(Megatron-Bridge's KimiK2Provider): 64 rotary dimensions per head, base 50000, YaRN factor 32
+over the original 4096 positions, beta_fast = beta_slow = 1, mscale_all_dim = 1.
 
 Run alone:  python positions_yarn.py      (writes yarn_frequencies.png beside it)
 """
@@ -17,6 +19,7 @@ import torch.nn as nn
 
 DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
 ROPE_DIM, BASE, FACTOR, ORIGINAL_LENGTH, BETA_FAST, BETA_SLOW = 64, 50000.0, 32, 4096, 1, 1
+MSCALE_ALL_DIM = 1
 # --8<-- [end:setup]
 
 
@@ -64,12 +67,17 @@ if __name__ == "__main__":
         f"longest wavelength: {2 * math.pi / before.min():,.0f} -> "
         f"{2 * math.pi / after.min():,.0f} positions"
     )
+    # YaRN also sharpens attention: DeepSeek-V3's code multiplies the softmax scale by mscale^2.
+    mscale = 0.1 * MSCALE_ALL_DIM * math.log(FACTOR) + 1
+    print(f"softmax scale multiplied by mscale^2: {mscale**2:.2f}")
     # --8<-- [end:numbers]
 
     # --8<-- [start:fixed-table]
-    learned_positions = nn.Embedding(ORIGINAL_LENGTH, 8, device=DEVICE)  # GPT-2 style wpe
+    # A learned table, like GPT-2's wpe, ends at its last row. Built on the CPU on purpose: on
+    # a GPU the same lookup is a device-side assert that leaves the CUDA context unusable.
+    learned_positions = nn.Embedding(ORIGINAL_LENGTH, 8)
     try:
-        learned_positions(torch.tensor([ORIGINAL_LENGTH], device=DEVICE))  # one past the end
+        learned_positions(torch.tensor([ORIGINAL_LENGTH]))  # one past the end
     except IndexError as error:
         print("position 4096 of a 4096-row table ->", type(error).__name__ + ":", error)
     # --8<-- [end:fixed-table]

@@ -11,7 +11,7 @@ import facts
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 # Numbers that only Kimi-K2 facts use on the pages (4096, 64, 128 ... are the lesson's too).
-POLICED = {"163840", "7168", "50000", "1536", "160K", "128K"}
+POLICED = {"163840", "7168", "50000", "1536", "160K", "128K", "67M", "400B", "60B"}
 
 
 def prose(page: Path) -> str:
@@ -54,3 +54,11 @@ def test_the_memory_snippet_sizes_kimi_k2_from_the_facts():
 def test_rendered_facts_link_to_their_source():
     rendered = facts.render("V = {fact:kimi_k2.vocab_size}")
     assert rendered.startswith("V = [163840](https://github.com/NVIDIA-NeMo/Megatron-Bridge/")
+
+
+def test_the_rows_touched_snippet_uses_kimi_k2_facts():
+    import efficiency_rows_touched as snippet
+
+    assert snippet.VOCAB == facts.value("kimi_k2", "vocab_size")
+    assert snippet.HIDDEN == facts.value("kimi_k2", "hidden_size")
+    assert f"{snippet.K2_BATCH_TOKENS / 1e6:.0f}M" == facts.value("kimi_k2", "global_batch_tokens")

@@ -1,9 +1,11 @@
 """Positions 5: in MLA only the decoupled rotary part carries position."""
 
+import math
+
 import torch
 
 import facts
-from positions_mla_decoupled import KIMI_K2, ToyMLA
+from positions_mla_decoupled import KIMI_K2, ToyMLA, rope_on_rebuilt_keys, sinusoidal_pe
 
 
 def make(device):
@@ -47,6 +49,37 @@ def test_relative_positions_survive_in_mla(device, on_device):
     far = mla.scores(x, torch.arange(4, device=device) + 50_000)
     on_device(near, far)
     torch.testing.assert_close(far, near, rtol=0, atol=1e-8)
+
+
+def test_absolute_pe_added_to_the_input_keeps_the_fold_exact(device, on_device):
+    # An input-side position vector only changes h_t; the fold is linear algebra on h_t.
+    mla = make(device)
+    x = torch.randn(2, 6, 64, dtype=torch.float64, device=device) + sinusoidal_pe(6, 64, device)
+    positions = torch.arange(6, device=device)
+    expanded, folded = mla.scores(x, positions), mla.scores_from_cache(x, positions)
+    on_device(expanded, folded)
+    torch.testing.assert_close(folded, expanded, rtol=0, atol=1e-10)
+
+
+def test_sinusoidal_pe_is_the_papers_formula(device, on_device):
+    pe = sinusoidal_pe(50, 64, device)
+    on_device(pe)
+    for pos, dim in [(0, 0), (0, 1), (7, 12), (49, 63)]:
+        angle = pos / 10000 ** ((dim - dim % 2) / 64)
+        expected = math.sin(angle) if dim % 2 == 0 else math.cos(angle)
+        assert abs(pe[pos, dim].item() - expected) < 1e-12
+
+
+def test_rope_on_the_rebuilt_keys_breaks_the_fold(device, on_device):
+    mla = make(device)
+    x = torch.randn(2, 6, 64, dtype=torch.float64, device=device)
+    expanded, folded = rope_on_rebuilt_keys(mla, x, torch.arange(6, device=device))
+    on_device(expanded, folded)
+    assert not torch.allclose(folded, expanded)
+    # The rotation between query and up-projection is the cause: at position 0 it is the
+    # identity, and the same fold is exact again.
+    expanded, folded = rope_on_rebuilt_keys(mla, x, torch.zeros(6, dtype=torch.long, device=device))
+    torch.testing.assert_close(folded, expanded, rtol=0, atol=1e-10)
 
 
 def test_kimi_k2_sizes_match_the_facts_file():

@@ -53,7 +53,10 @@ def test_offset_zero_is_the_plain_dot_product(device, on_device):
 
 def test_absolute_pe_scores_do_depend_on_the_start(device, on_device):
     q, k = torch.randn(2, 64, dtype=torch.float64, device=device)
-    offsets = torch.arange(-5, 6, device=device)
-    at_0, at_2000 = absolute_score(q, k, 0, offsets), absolute_score(q, k, 2000, 2000 + offsets)
-    on_device(at_0, at_2000)
-    assert not torch.allclose(at_0, at_2000)
+    offsets = torch.arange(0, 11, device=device)  # m - n: keys up to 10 positions back
+    at_10, at_2000 = (
+        absolute_score(q, k, 10, 10 - offsets),
+        absolute_score(q, k, 2000, 2000 - offsets),
+    )
+    on_device(at_10, at_2000)
+    assert not torch.allclose(at_10, at_2000)

@@ -58,3 +58,12 @@ def test_the_snippet_uses_kimi_k2_settings_from_the_facts_file():
     assert positions_yarn.ORIGINAL_LENGTH == facts.value("kimi_k2", "pretraining_seq_length")
     assert positions_yarn.BETA_FAST == facts.value("kimi_k2", "yarn_beta_fast")
     assert positions_yarn.BETA_SLOW == facts.value("kimi_k2", "yarn_beta_slow")
+    assert positions_yarn.MSCALE_ALL_DIM == facts.value("kimi_k2", "yarn_mscale_all_dim")
+
+
+@pytest.mark.standalone  # reads a fresh run of the snippet
+def test_the_softmax_scale_factor_is_deepseek_v3s_mscale_squared(fresh_runs):
+    # yarn_get_mscale(scale, mscale) = 0.1 * mscale * ln(scale) + 1 in modeling_deepseek.py
+    mscale = 0.1 * 1 * math.log(32) + 1
+    done, _ = fresh_runs["positions_yarn"]
+    assert f"softmax scale multiplied by mscale^2: {mscale**2:.2f}" in done.stdout
