@@ -27,7 +27,11 @@ VOCAB, HIDDEN = 1000, 64
 
 # --8<-- [start:by-hand]
 class AllReduceSum(torch.autograd.Function):
-    """Sum across processes going forward; pass the gradient through unchanged going back."""
+    """Sum across processes going forward; pass the gradient through unchanged going back.
+
+    Every process computes the same loss over the whole batch, so its gradient is already
+    complete; all-reducing it again would count each gradient world_size times.
+    """
 
     @staticmethod
     def forward(ctx, x):

@@ -25,13 +25,14 @@ if __name__ == "__main__":
     tables = {
         "lesson  (V=100352, D=4096)": (100352, 4096),
         "Kimi-K2 (V=163840, D=7168)": (163840, 7168),
+        "1M ids  (V=1000000, D=7168)": (1_000_000, 7168),
     }
     GiB = 2**30
     for name, (vocab_size, hidden_size) in tables.items():
         fp32 = table_bytes(vocab_size, hidden_size, torch.float32)
         bf16 = table_bytes(vocab_size, hidden_size, torch.bfloat16)
         print(
-            f"{name}: {vocab_size * hidden_size:>13,} parameters, "
+            f"{name + ':':<29}{vocab_size * hidden_size:>14,} parameters, "
             f"fp32 {fp32 / GiB:.2f} GiB, bf16 {bf16 / GiB:.2f} GiB"
         )
     # --8<-- [end:tables]

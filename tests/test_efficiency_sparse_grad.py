@@ -1,5 +1,6 @@
 """Efficiency 1: the sparse gradient holds only the looked-up rows; SparseAdam touches only them."""
 
+import pytest
 import torch
 
 from efficiency_sparse_grad import gradient_bytes
@@ -25,3 +26,11 @@ def test_sparse_adam_updates_exactly_the_looked_up_rows(device, on_device):
     changed = (table.weight.detach() != before).any(dim=1).nonzero().flatten()
     on_device(changed)
     assert changed.tolist() == [3, 17, 9999]
+
+
+def test_adamw_refuses_sparse_gradients(device, on_device):
+    # nn.Embedding's docs list the few optimizers that take sparse gradients; AdamW is not one.
+    _, table = gradient_bytes(True, torch.tensor([[1, 2]], device=device), vocab_size=10)
+    on_device(table.weight.grad)
+    with pytest.raises(RuntimeError, match="does not support sparse gradients"):
+        torch.optim.AdamW(table.parameters()).step()

@@ -30,3 +30,19 @@ def test_pytorch_counts_the_same_flops(device, on_device, tokens, vocab_size, hi
     on_device(out)
     assert gather_count.get_total_flops() == expected["gather FLOPs"] == 0
     assert matmul_count.get_total_flops() == expected["one-hot matmul FLOPs"]
+
+
+def test_the_embedding_forward_is_index_select_then_view_on_every_device(device, on_device):
+    # aten::embedding has one composite implementation for every device: flatten the ids,
+    # index_select the rows, view them as (B, T, D). The profiler sees the ops it runs.
+    weight = torch.randn(10, 4, device=device)
+    input_ids = torch.tensor([[1, 2], [3, 0]], device=device)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        hidden = torch.nn.functional.embedding(input_ids, weight)
+    on_device(hidden)
+    children = [
+        event.name
+        for event in prof.events()
+        if event.cpu_parent is not None and event.cpu_parent.name == "aten::embedding"
+    ]
+    assert children == ["aten::reshape", "aten::index_select", "aten::view"]

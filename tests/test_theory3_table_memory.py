@@ -15,6 +15,7 @@ GiB = 2**30
         (100352, 4096, torch.bfloat16, 822_083_584, 0.77),
         (163840, 7168, torch.float32, 4_697_620_480, 4.38),  # Kimi-K2's table
         (163840, 7168, torch.bfloat16, 2_348_810_240, 2.19),
+        (1_000_000, 7168, torch.bfloat16, 14_336_000_000, 13.35),  # a 1M-id table at K2's D
     ],
 )
 def test_table_bytes(vocab_size, hidden_size, dtype, expected_bytes, expected_gib):

@@ -1,0 +1,48 @@
+"""Efficiency 2: the share of rows a batch touches, exact under a Zipf model."""
+
+import pytest
+import torch
+
+from efficiency_rows_touched import (
+    K2_BATCH_TOKENS,
+    VOCAB,
+    expected_share_touched,
+    sampled_share_touched,
+    zipf_probabilities,
+)
+
+
+@pytest.mark.parametrize("exponent", [1.0, 1.2])
+def test_zipf_probabilities_are_a_power_law(device, on_device, exponent):
+    p = zipf_probabilities(1000, exponent, device=device)
+    on_device(p)
+    torch.testing.assert_close(p.sum().cpu(), torch.tensor(1.0, dtype=torch.float64))
+    assert (p[:-1] > p[1:]).all()
+    assert p[0] / p[1] == pytest.approx(2**exponent)  # rank 1 against rank 2
+
+
+def test_uniform_tokens_give_the_closed_form(device, on_device):
+    p = torch.full((500,), 1 / 500, dtype=torch.float64, device=device)
+    on_device(p)
+    assert expected_share_touched(p, 300) == pytest.approx(1 - (1 - 1 / 500) ** 300, rel=1e-12)
+
+
+def test_the_expectation_matches_sampled_batches(device, on_device):
+    p = zipf_probabilities(2000, 1.0, device=device)
+    generator = torch.Generator(device).manual_seed(0)
+    samples = [sampled_share_touched(p, 1000, generator) for _ in range(200)]
+    on_device(p)
+    # 200 batches: their mean is within a few standard errors of the exact expectation
+    mean = sum(samples) / len(samples)
+    spread = (sum((s - mean) ** 2 for s in samples) / (len(samples) - 1)) ** 0.5
+    assert abs(mean - expected_share_touched(p, 1000)) < 4 * spread / len(samples) ** 0.5
+
+
+@pytest.mark.parametrize("exponent", [1.0, 1.2])
+def test_one_kimi_k2_step_touches_almost_every_row(device, on_device, exponent):
+    p = zipf_probabilities(VOCAB, exponent, device=device)
+    on_device(p)
+    shares = [expected_share_touched(p, n) for n in (4096, 65_536, 1_048_576, K2_BATCH_TOKENS)]
+    assert shares == sorted(shares)  # more tokens, more rows
+    assert shares[0] < 0.02  # a small batch: sparse gradients would pay
+    assert shares[-1] > 0.9999  # one Kimi-K2 step: they cannot
