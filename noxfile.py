@@ -4,6 +4,7 @@ nox -s tests                 both device sessions; CUDA skips itself without a G
 nox -s "tests(device='cuda')" --no-venv
                              the CUDA tests inside an existing GPU environment
 nox -s outputs               re-capture what each snippet prints (docs/outputs/)
+nox -s gpu --no-venv         the whole CUDA run in one go (tools/gpu.py), on a GPU machine
 nox -s lint                  ruff
 """
 
@@ -79,6 +80,16 @@ def bench(session: nox.Session) -> None:
     Writes docs/outputs/<device>/bench.txt and docs/assets/figures/bench_<device>.png."""
     install(session, "test")
     session.run("python", "tools/bench.py", *session.posargs)
+
+
+@nox.session
+def gpu(session: nox.Session) -> None:
+    """Outputs, tests and bench on CUDA in one go: tools/gpu.py, which runs without nox too
+    (python3 tools/gpu.py). With --no-venv it uses this Python's CUDA torch, installs nothing."""
+    if reason := cuda_gpu_missing():
+        session.error(f"no CUDA GPU here: {reason}. Run this on a machine with an NVIDIA GPU")
+    install(session, "test")
+    session.run("python", "tools/gpu.py", *session.posargs, env=TEST_ENV)
 
 
 @nox.session

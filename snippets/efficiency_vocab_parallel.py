@@ -99,6 +99,11 @@ def main():
 if __name__ == "__main__":
     if "RANK" in os.environ:  # started by torchrun
         main()
+    elif DEVICE.type == "cuda" and torch.cuda.device_count() < 2:  # NCCL: one GPU per process
+        print(
+            f"2 processes need 2 GPUs with NCCL; this machine has {torch.cuda.device_count()}. "
+            "Run it on the CPU (gloo), or on a machine with 2 GPUs."
+        )
     else:  # started by hand: launch 2 processes of this file, as torchrun would
         from torch.distributed.run import main as torchrun
 

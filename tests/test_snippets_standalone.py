@@ -4,7 +4,7 @@ import struct
 
 import pytest
 
-from outputs import FIGURES, REGENERATE, captured_path, drift, snippet_paths
+from outputs import REGENERATE, captured_path, drift, figure_dir, snippet_paths
 
 pytestmark = pytest.mark.standalone
 
@@ -16,10 +16,12 @@ def test_snippet_runs_alone_and_prints_its_captured_output(snippet, device, fres
     assert done.returncode == 0, f"{snippet.name} failed on its own:\n{done.stderr}"
     assert done.stderr == "", f"{snippet.name} wrote to stderr:\n{done.stderr}"
     assert captured_path(snippet, device.type).exists(), (
-        f"no captured output for {snippet.name} on {device.type}; run: {REGENERATE}"
+        f"no captured output for {snippet.name} on {device.type}; run: {REGENERATE[device.type]}"
     )
     diff = drift(snippet, device.type, done.stdout)
-    assert not diff, f"output of {snippet.name} drifted; if intended, run: {REGENERATE}\n{diff}"
+    assert not diff, (
+        f"output of {snippet.name} drifted; if intended, run: {REGENERATE[device.type]}\n{diff}"
+    )
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -31,10 +33,10 @@ def png_size(png: bytes) -> tuple[int, int]:
 def test_figures_are_committed_as_the_snippet_draws_them(snippet, device, fresh_runs):
     _, figures = fresh_runs[snippet.stem]
     for name, png in figures.items():
-        committed = FIGURES / name
-        assert committed.exists(), f"{snippet.name} draws {name}; run: {REGENERATE}"
+        committed = figure_dir(device.type) / name
+        assert committed.exists(), f"{snippet.name} draws {name}; run: {REGENERATE[device.type]}"
         assert png_size(committed.read_bytes()) == png_size(png), (
-            f"{name} changed size; run: {REGENERATE}"
+            f"{name} changed size; run: {REGENERATE[device.type]}"
         )
 
 

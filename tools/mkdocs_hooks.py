@@ -40,8 +40,8 @@ def output_tabs(match: re.Match) -> str:
             body = f'    ```text\n    --8<-- "docs/outputs/{device}/{name}.txt"\n    ```'
         else:
             body = (
-                f"    Not captured yet: this output comes from a run on a GPU machine,\n"
-                f"    `nox -s \"outputs(device='{device}')\"`."
+                "    Not captured yet: this output comes from a run on a GPU machine,\n"
+                "    `python3 tools/gpu.py`."
             )
         tabs.append(f'=== "Output on {label}"\n\n{body}\n')
     return "\n".join(tabs)

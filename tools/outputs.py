@@ -1,6 +1,7 @@
 """Run every snippet alone, the way a student would, and capture what it prints.
 
     python tools/outputs.py --device cpu            # rewrite docs/outputs/cpu/*.txt and figures
+    python tools/outputs.py --device cuda           # docs/outputs/cuda/*.txt and *.png
     python tools/outputs.py --device cpu --check    # compare, print a diff, exit 1 on drift
 
 Each snippet is copied into an empty temporary folder and run there with a clean
@@ -20,8 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 OUTPUTS = ROOT / "docs" / "outputs"
-FIGURES = ROOT / "docs" / "assets" / "figures"  # PNGs the snippets save (CPU runs only)
-REGENERATE = "nox -s outputs"  # the command that rewrites the committed outputs
+FIGURES = ROOT / "docs" / "assets" / "figures"  # PNGs the snippets save; the site shows these
+
+
+def figure_dir(device: str) -> Path:
+    """Where a run's figures go: the site's figures come from the CPU run, the rest are kept."""
+    return FIGURES if device == "cpu" else OUTPUTS / device
+
+
+# The command that rewrites the committed outputs of each device.
+REGENERATE = {"cpu": "nox -s outputs", "cuda": "python3 tools/gpu.py --steps outputs"}
 
 
 def snippet_paths() -> list[Path]:
@@ -105,10 +114,11 @@ def main() -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(done.stdout)
             print(f"wrote {path.relative_to(ROOT)}")
-            for name, png in figures.items() if args.device == "cpu" else ():
-                FIGURES.mkdir(parents=True, exist_ok=True)
-                (FIGURES / name).write_bytes(png)
-                print(f"wrote {(FIGURES / name).relative_to(ROOT)}")
+            for name, png in figures.items():
+                figure = figure_dir(args.device) / name
+                figure.parent.mkdir(parents=True, exist_ok=True)
+                figure.write_bytes(png)
+                print(f"wrote {figure.relative_to(ROOT)}")
     return 1 if failed else 0
 
 
