@@ -3,11 +3,12 @@
 Multi-head Latent Attention (introduced in DeepSeek-V2, arXiv 2405.04434, section 2.1.3; used
 by DeepSeek-V3 and Kimi-K2) caches one small latent per token instead of every head's keys and
 values. RoPE is "decoupled": it rotates only a small extra part of each query and one small
-key shared by all heads, so the latent carries no position, and the matrix that expands it
+key shared by all heads; the latent is never rotated, and the matrix that expands it
 into keys can be folded into the query.
 
-What that does and does not explain: ordinary RoPE on the rebuilt keys would stop the fold;
-an absolute position vector added to the input would not.
+What that does and does not explain: ordinary RoPE on the rebuilt keys would make the fold
+cost one folded query per key, as much work as rebuilding the keys; an absolute position
+vector added to the input would change nothing about it.
 
 Run alone:  python positions_mla_decoupled.py      (LESSON_DEVICE=cuda runs it on a GPU)
 """
@@ -96,7 +97,12 @@ def sinusoidal_pe(length: int, dim: int, device=DEVICE) -> torch.Tensor:
 
 
 def rope_on_rebuilt_keys(mla: ToyMLA, x, positions):
-    """Ordinary RoPE instead of decoupled: rotate the content query and the rebuilt keys."""
+    """Ordinary RoPE instead of decoupled: rotate the content query and the rebuilt keys.
+
+    Returns the expanded scores, the same scores from the cache with W_UK folded into the
+    query, and those folded queries: (R_m q)^T (R_n W_UK c_n) = (W_UK^T R_(m-n) q)^T c_n, so
+    there is one folded query per (query, key) pair, not one per query.
+    """
     B, T, _ = x.shape
     q_nope, _ = mla.q_proj(x).view(B, T, mla.heads, -1).split([mla.nope_dim, mla.rope_dim], -1)
     latent, _ = mla.cache_entry(x, positions)
@@ -104,12 +110,13 @@ def rope_on_rebuilt_keys(mla: ToyMLA, x, positions):
     q_rot = apply_rope(q_nope, positions.unsqueeze(-1))  # R_m q
     k_rot = apply_rope(k_nope, positions.unsqueeze(-1))  # R_n W_UK c_n
     expanded = torch.einsum("bthd,bshd->bhts", q_rot, k_rot)
-    # The fold needs q^T R_m^T R_n W_UK = q^T R_(n-m) W_UK: a different matrix for every key
-    # position n, so no single folded query per token exists. Folding with R_m alone:
+
+    offsets = (positions[:, None] - positions[None, :]).unsqueeze(-1)  # (T, T, 1): m - n
+    pairwise = apply_rope(q_nope.unsqueeze(2).expand(B, T, T, mla.heads, -1), offsets)
     w_uk = mla.kv_up.weight.view(mla.heads, mla.nope_dim + mla.v_dim, mla.kv_rank)
-    q_latent = torch.einsum("bthd,hdr->bthr", q_rot, w_uk[:, : mla.nope_dim])
-    folded = torch.einsum("bthr,bsr->bhts", q_latent, latent)
-    return expanded, folded
+    folded_queries = torch.einsum("btshd,hdr->btshr", pairwise, w_uk[:, : mla.nope_dim])
+    folded = torch.einsum("btshr,bsr->bhts", folded_queries, latent)
+    return expanded, folded, folded_queries
     # --8<-- [end:scope]
 
 
@@ -136,7 +143,7 @@ if __name__ == "__main__":
     same_token = x[:, :1].expand(1, 2, 64)  # one token, at positions 0 and 1000
     latent2, k_pe2 = mla.cache_entry(same_token, torch.tensor([0, 1000], device=DEVICE))
     print(
-        "latent position-free:",
+        "one token at positions 0 and 1000, same latent:",
         torch.equal(latent2[0, 0], latent2[0, 1]),
         " rotary key differs:",
         not torch.allclose(k_pe2[0, 0], k_pe2[0, 1]),
@@ -153,11 +160,13 @@ if __name__ == "__main__":
         "absolute PE at the input, scores from the cache equal the expanded ones:",
         torch.allclose(mla.scores(x_pe, positions), mla.scores_from_cache(x_pe, positions)),
     )
-    expanded, folded = rope_on_rebuilt_keys(mla, x, positions)
+    expanded, folded, folded_queries = rope_on_rebuilt_keys(mla, x, positions)
     print(
         "ordinary RoPE on the rebuilt keys, folded equal expanded:",
         torch.allclose(folded, expanded),
     )
+    same = torch.allclose(folded_queries[0, 4, 0], folded_queries[0, 4, 1])  # query 4, keys 0, 1
+    print("  but one folded query per key: query 4's is the same for keys 0 and 1:", same)
     # --8<-- [end:inputs-vs-keys]
 
     # --8<-- [start:kimi]

@@ -67,6 +67,9 @@ if __name__ == "__main__":
         f"longest wavelength: {2 * math.pi / before.min():,.0f} -> "
         f"{2 * math.pi / after.min():,.0f} positions"
     )
+    print(
+        f"window after YaRN: {FACTOR * ORIGINAL_LENGTH:,} positions ({FACTOR} x {ORIGINAL_LENGTH})"
+    )
     # YaRN also sharpens attention: DeepSeek-V3's code multiplies the softmax scale by mscale^2.
     mscale = 0.1 * MSCALE_ALL_DIM * math.log(FACTOR) + 1
     print(f"softmax scale multiplied by mscale^2: {mscale**2:.2f}")

@@ -70,16 +70,19 @@ def test_sinusoidal_pe_is_the_papers_formula(device, on_device):
         assert abs(pe[pos, dim].item() - expected) < 1e-12
 
 
-def test_rope_on_the_rebuilt_keys_breaks_the_fold(device, on_device):
+def test_rope_on_the_rebuilt_keys_needs_one_folded_query_per_key(device, on_device):
     mla = make(device)
     x = torch.randn(2, 6, 64, dtype=torch.float64, device=device)
-    expanded, folded = rope_on_rebuilt_keys(mla, x, torch.arange(6, device=device))
-    on_device(expanded, folded)
-    assert not torch.allclose(folded, expanded)
-    # The rotation between query and up-projection is the cause: at position 0 it is the
-    # identity, and the same fold is exact again.
-    expanded, folded = rope_on_rebuilt_keys(mla, x, torch.zeros(6, dtype=torch.long, device=device))
-    torch.testing.assert_close(folded, expanded, rtol=0, atol=1e-10)
+    expanded, folded, queries = rope_on_rebuilt_keys(mla, x, torch.arange(6, device=device))
+    on_device(expanded, folded, queries)
+    torch.testing.assert_close(folded, expanded, rtol=0, atol=1e-10)  # exact, pair by pair
+    assert queries.shape == (2, 6, 6, 4, 16)  # (B, query, key, head, latent): T x T of them
+    for m in range(1, 6):  # each query needs a different folded vector for each key offset
+        assert not torch.allclose(queries[:, m, 0], queries[:, m, 1])
+    # With every token at one position the rotation is the identity: one folded query per
+    # query serves all keys again, as in decoupled RoPE. The rotation is what multiplies them.
+    _, _, queries = rope_on_rebuilt_keys(mla, x, torch.zeros(6, dtype=torch.long, device=device))
+    torch.testing.assert_close(queries, queries[:, :, :1].expand_as(queries), rtol=0, atol=0)
 
 
 def test_kimi_k2_sizes_match_the_facts_file():

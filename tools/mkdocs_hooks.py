@@ -48,11 +48,18 @@ def output_tabs(match: re.Match) -> str:
 
 
 def captured_with() -> str:
-    rows = ["| outputs | captured with |", "| --- | --- |"]
+    """Which build and machine produced the snippets' outputs and the bench, per device."""
+    rows = ["| captured | with |", "| --- | --- |"]
     for device, label in DEVICES.items():
-        path = ROOT / "docs" / "outputs" / device / "captured-with.txt"
-        where = path.read_text().strip() if path.exists() else "not captured yet"
-        rows.append(f"| {label} | {where} |")
+        folder = ROOT / "docs" / "outputs" / device
+        outputs, bench = folder / "captured-with.txt", folder / "bench.txt"
+        where = outputs.read_text().strip() if outputs.exists() else "not captured yet"
+        rows.append(f"| snippet outputs, {label} | {where} |")
+        if bench.exists():  # its first line: "machine: torch ... on ..."
+            where = bench.read_text().splitlines()[0].removeprefix("machine: ")
+        else:
+            where = "not measured yet"
+        rows.append(f"| [bench](efficiency.md), {label} | {where} |")
     return "\n".join(rows)
 
 
