@@ -76,8 +76,8 @@ def outputs(session: nox.Session, device: str) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time the lookup variants against a copy; `-- --quick` for CI, `-- --device cuda` on a GPU.
-    Writes docs/outputs/<device>/bench.txt and docs/assets/figures/bench_<device>.png."""
+    """Time the lookup like for like; `-- --quick` for CI, `-- --device cuda` on a GPU. A full
+    run writes docs/outputs/<device>/bench.txt and docs/assets/figures/bench_<device>.png."""
     install(session, "test")
     session.run("python", "tools/bench.py", *session.posargs)
 

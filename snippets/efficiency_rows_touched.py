@@ -60,11 +60,17 @@ if __name__ == "__main__":
     # --8<-- [end:table]
 
     # --8<-- [start:bytes]
-    # A sparse bf16 gradient stores each touched row (D numbers) and its int64 index.
+    # A sparse bf16 gradient stores each row it holds (D numbers) and its int64 index.
+    row_bytes, dense_bytes = HIDDEN * 2 + 8, VOCAB * HIDDEN * 2
     touched = expected_share_touched(zipf[1.0], K2_BATCH_TOKENS) * VOCAB
-    sparse_bytes, dense_bytes = touched * (HIDDEN * 2 + 8), VOCAB * HIDDEN * 2
     print(
-        f"at 67M tokens (s = 1.0), sparse / dense gradient bytes: {sparse_bytes / dense_bytes:.3f}"
+        f"at 67M tokens (s = 1.0), sparse / dense gradient bytes, coalesced: "
+        f"{touched * row_bytes / dense_bytes:.3f}"
+    )
+    # As backward returns it, before coalescing, it holds one row per token, repeats included.
+    print(
+        f"  as backward returns it, one row per token: "
+        f"{K2_BATCH_TOKENS * row_bytes / dense_bytes:,.0f}x the dense bytes"
     )
     print(
         f"a recommender table of 10,000,000 ids, 65,536 lookups: at most {65_536 / 1e7:.2%} of rows"

@@ -34,3 +34,12 @@ def test_adamw_refuses_sparse_gradients(device, on_device):
     on_device(table.weight.grad)
     with pytest.raises(RuntimeError, match="does not support sparse gradients"):
         torch.optim.AdamW(table.parameters()).step()
+
+
+def test_the_sparse_gradient_has_one_row_per_lookup_until_coalesced(device, on_device):
+    table = torch.nn.Embedding(10, 4, sparse=True, device=device)
+    table(torch.tensor([[1, 1, 1, 2, 2, 3]], device=device)).sum().backward()
+    grad = table.weight.grad
+    on_device(grad)
+    assert not grad.is_coalesced() and grad._nnz() == 6  # one row per lookup
+    assert grad.coalesce()._nnz() == 3  # repeats summed: one row per distinct id

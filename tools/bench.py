@@ -1,19 +1,37 @@
-"""Why the lookup is fast, measured: gather variants against a plain copy of the same bytes.
+"""Why the lookup is fast, measured like for like.
 
-    nox -s bench                 the full run (CPU; add -- --device cuda on a GPU machine)
-    nox -s bench -- --quick      fewer repeats, under 2 minutes on a 2-core CPU
+    nox -s bench                  the full run (add -- --device cuda on a GPU machine)
+    nox -s bench -- --quick       fewer repeats, under 2 minutes on a 2-core CPU
 
-For N = B*T rows of the lesson's table (V = 100352, D = 4096), in fp32 and bf16, it times
-F.embedding, index_select, weight[ids], the lesson's EmbeddingForward wrapper (input checks
-on), a one-hot matmul where its (N, V) matrix fits 256 MiB, and a copy of N rows
-(read N*D numbers, write N*D numbers: what the memory system allows). Each variant gets
-warm-up calls, then repeats in rotating order; the median is reported. On CUDA the timing
-uses CUDA events. Results go to docs/outputs/<device>/bench.txt and a figure.
+For N = B*T rows of the lesson's table (V = 100352, D = 4096), in fp32 and bf16, every gather is
+timed against a copy of the same bytes that does the same allocation:
+
+    into a buffer   buf.copy_(block)  against  torch.index_select(weight, 0, ids, out=buf),
+                                               and against itself: what noise alone gives
+    fresh output    block.clone()     against  F.embedding, index_select, weight[ids], the
+                                               lesson's EmbeddingForward (checks on), and a
+                                               one-hot matmul where its (N, V) matrix fits
+    allocation      buf.fill_(0)      against  torch.empty(N, D).fill_(0): the fresh output's
+                                               own cost, pages the kernel must hand out
+
+Every call gets fresh ids drawn over the whole table, and every copy a block at a fresh random
+offset, so no variant reads rows that another left in cache. Each round runs the variants in
+a new random order, since what runs just before a call changes its time; the report gives
+medians. On a CPU it then varies one thing at a time to show what the gap between the
+buffered gather and the buffered copy is made of: threads, the order of the ids, row size,
+and, in separate processes since PyTorch reads it at start-up, THP_MEM_ALLOC_ENABLE, which
+puts large tensors on 2 MiB pages. On CUDA it times with CUDA events and names the card's
+peak memory bandwidth. A full run writes docs/outputs/<device>/bench.txt and
+docs/assets/figures/bench_<device>.png, which the site shows; --quick checks that the bench
+runs and writes only .cache/bench/<device>-quick.txt.
 """
 
 import argparse
-import platform
+import json
+import os
+import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,11 +41,21 @@ import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "snippets"))
-from advanced_embedding_forward import EmbeddingForward  # noqa: E402  the lesson's wrapper
+from advanced_embedding_forward import EmbeddingForward, check_input_ids  # noqa: E402
+from outputs import machine  # noqa: E402
 
 VOCAB, HIDDEN = 100352, 4096
 ROWS = (512, 4096, 16384)
 ONE_HOT_BUDGET = 256 << 20  # bytes for the (N, V) one-hot matrix: N = 512 only
+BUFFER, FRESH, ALLOCATION = "into a buffer", "fresh output", "allocation"
+
+
+def calls_per_variant(quick: bool) -> int:
+    """Timed calls per variant (after warm-up calls); the report gives their median."""
+    return 5 if quick else 31
+
+
+CHECKS = "checks"  # the wrapper's input checks, timed alone: not a lookup, not in the table
 
 
 def timer(device: torch.device):
@@ -52,146 +80,354 @@ def timer(device: torch.device):
     return time_cpu
 
 
-def variants(weight: torch.Tensor, wrapper: EmbeddingForward, rows: int, generator, quick):
-    """name -> zero-argument function, each producing the (rows, D) lookup of the same ids."""
-    ids = torch.randint(0, VOCAB, (rows,), generator=generator).to(weight.device)
-    ids_2d = ids.view(-1, 512)  # the wrapper takes (batch, seq_len)
-    source = weight[:rows].contiguous()  # the same number of bytes, read in one sweep
-    out = torch.empty_like(source)
+class Inputs:
+    """Fresh ids over the whole table and a block at a fresh offset, for every call."""
+
+    def __init__(self, weight: torch.Tensor, rows: int, seed: int, ids_order: str = "random"):
+        self.weight, self.rows, self.ids_order = weight, rows, ids_order
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def ids(self) -> torch.Tensor:
+        """Random ids, the same sorted, or the ids of one contiguous block (the copy's rows)."""
+        if self.ids_order == "contiguous":
+            start = int(
+                torch.randint(
+                    0, self.weight.shape[0] - self.rows + 1, (1,), generator=self.generator
+                )
+            )
+            return torch.arange(start, start + self.rows, device=self.weight.device)
+        ids = torch.randint(0, self.weight.shape[0], (self.rows,), generator=self.generator)
+        return (ids.sort().values if self.ids_order == "sorted" else ids).to(self.weight.device)
+
+    def block(self) -> torch.Tensor:
+        start = int(
+            torch.randint(0, self.weight.shape[0] - self.rows + 1, (1,), generator=self.generator)
+        )
+        return self.weight[start : start + self.rows]
+
+
+def variants(weight, wrapper, rows, out):
+    """(group, name) -> (make the call's inputs, the call); each group's first is its baseline."""
+    inputs = Inputs(weight, rows, seed=rows)
     fns = {
-        "copy (baseline)": lambda: out.copy_(source),
-        "F.embedding": lambda: F.embedding(ids, weight),
-        "index_select": lambda: torch.index_select(weight, 0, ids),
-        "weight[ids]": lambda: weight[ids],
-        "EmbeddingForward": lambda: wrapper(input_ids=ids_2d),
+        (BUFFER, "copy_ (baseline)"): (inputs.block, lambda block: out.copy_(block)),
+        # The same copy timed again: how far from 1.00 chance alone moves a ratio.
+        (BUFFER, "copy_ (again)"): (inputs.block, lambda block: out.copy_(block)),
+        (BUFFER, "index_select(out=)"): (
+            inputs.ids,
+            lambda ids: torch.index_select(weight, 0, ids, out=out),
+        ),
+        (FRESH, "clone (baseline)"): (inputs.block, lambda block: block.clone()),
+        (FRESH, "F.embedding"): (inputs.ids, lambda ids: F.embedding(ids, weight)),
+        (FRESH, "index_select"): (inputs.ids, lambda ids: torch.index_select(weight, 0, ids)),
+        (FRESH, "weight[ids]"): (inputs.ids, lambda ids: weight[ids]),
+        # The wrapper takes (batch, seq_len) ids: compare it with the module it wraps, called
+        # on the same 2-D ids, so that only the checks differ.
+        (FRESH, "nn.Embedding, (B, T) ids"): (
+            inputs.ids,
+            lambda ids: wrapper.embed_tokens(ids.view(-1, 512)),
+        ),
+        (FRESH, "EmbeddingForward"): (inputs.ids, lambda ids: wrapper(input_ids=ids.view(-1, 512))),
     }
     # 2*N*V*D FLOPs: seconds per call even at N = 512. On a CPU only fp32: without bf16
-    # matrix units the bf16 one ran for minutes per call here.
+    # matrix units the bf16 one runs for minutes per call.
     fits = rows * VOCAB * weight.element_size() <= ONE_HOT_BUDGET
     if fits and (weight.device.type == "cuda" or weight.dtype == torch.float32):
-        fns["one-hot matmul"] = lambda: F.one_hot(ids, VOCAB).to(weight.dtype) @ weight
+        fns[FRESH, "one-hot matmul"] = (
+            inputs.ids,
+            lambda ids: F.one_hot(ids, VOCAB).to(weight.dtype) @ weight,
+        )
+    fresh_pages = lambda _: torch.empty(rows, HIDDEN, dtype=weight.dtype, device=weight.device)  # noqa: E731
+    fns[ALLOCATION, "fill_ buffer (baseline)"] = (lambda: None, lambda _: out.fill_(0))
+    fns[ALLOCATION, "empty + fill_"] = (lambda: None, lambda _: fresh_pages(_).fill_(0))
     return fns
 
 
-def bench(device: torch.device, quick: bool) -> list[dict]:
-    generator = torch.Generator().manual_seed(0)
+def measure(fns, device, repeats, warmup=2) -> dict:
+    """Seconds per call of each variant, one list per variant: `repeats` rounds, each in a new
+    random order (what runs just before a call affects it, so no variant may always follow the
+    same one), a fresh input for every call. Round i of every list was timed close together."""
+    time_it, samples = timer(device), {key: [] for key in fns}
+    slow = {key for key in fns if "one-hot" in str(key)}
+    order, shuffle = list(fns), random.Random(0).shuffle
+    with torch.no_grad():
+        for r in range(-warmup, repeats):
+            shuffle(order)
+            for key in order:
+                if key in slow and len(samples[key]) >= (1 if repeats <= 5 else 3):
+                    continue  # seconds per call: a few samples make the point
+                make_input, fn = fns[key]
+                argument = make_input()
+                seconds = time_it(lambda: fn(argument))  # noqa: B023  called at once
+                if r >= 0:
+                    samples[key].append(seconds)
+    return samples
+
+
+def speed_ratio(baseline: list, other: list) -> float:
+    """How fast `other` runs as a fraction of `baseline`: the median of the round-by-round
+    ratios, so that a slow spell of the machine, which hits both, cancels out."""
+    # strict=False: the one-hot matmul runs only the first rounds
+    return statistics.median(b / o for b, o in zip(baseline, other, strict=False))
+
+
+def build_table(device) -> torch.Tensor:
     torch.manual_seed(0)
-    fp32 = torch.nn.Embedding(VOCAB, HIDDEN, device=device).weight.detach()
-    results, time_it = [], timer(device)
+    return torch.nn.Embedding(VOCAB, HIDDEN, device=device).weight.detach()
+
+
+def bench(fp32: torch.Tensor, quick: bool) -> list[dict]:
+    device, results = fp32.device, []
     for dtype in (torch.float32, torch.bfloat16):
         weight = fp32 if dtype == torch.float32 else fp32.to(dtype)
         weight.sum()  # touch every page of the table before any timing
         wrapper = EmbeddingForward(VOCAB, HIDDEN, device="meta")
         wrapper.embed_tokens.weight = torch.nn.Parameter(weight, requires_grad=False)
         for rows in ROWS:
-            fns = variants(weight, wrapper, rows, generator, quick)
-            torch.testing.assert_close(
-                fns["EmbeddingForward"]().view(rows, -1), fns["F.embedding"](), rtol=0, atol=0
-            )
-            repeats = 5 if quick else 15
-            times = {name: [] for name in fns}
-            with torch.no_grad():
-                for name, fn in fns.items():  # warm-up
-                    for _ in range(1 if name == "one-hot matmul" else 2):
-                        fn()
-                order = list(fns)
-                for r in range(repeats):
-                    for name in order[r % len(order) :] + order[: r % len(order)]:  # rotate
-                        if name == "one-hot matmul" and len(times[name]) >= (1 if quick else 3):
-                            continue  # seconds per call: a few samples make the point
-                        times[name].append(time_it(fns[name]))
-            moved = 2 * rows * HIDDEN * weight.element_size()  # read rows + write output
-            copy = statistics.median(times["copy (baseline)"])
-            for name, samples in times.items():
-                median = statistics.median(samples)
+            out = torch.empty(rows, HIDDEN, dtype=dtype, device=device)
+            fns = variants(weight, wrapper, rows, out)
+            ids = Inputs(weight, rows, seed=1).ids()
+            assert torch.equal(wrapper(input_ids=ids.view(-1, 512)).view(rows, -1), weight[ids])
+            samples = measure(fns, device, repeats=calls_per_variant(quick))
+            medians = {key: statistics.median(s) for key, s in samples.items()}
+            for (group, name), seconds in medians.items():
+                baseline = next(s for (g, _), s in samples.items() if g == group)
+                moved = rows * HIDDEN * weight.element_size() * (1 if group == ALLOCATION else 2)
                 results.append(
                     {
                         "dtype": str(dtype).removeprefix("torch."),
                         "rows": rows,
+                        "group": group,
                         "variant": name,
-                        "seconds": median,
-                        "GB/s": moved / median / 1e9,
-                        "vs copy": copy / median,
+                        "seconds": seconds,
+                        "GB/s": moved / seconds / 1e9,
+                        "vs baseline": speed_ratio(baseline, samples[group, name]),
                     }
                 )
+            # What the wrapper adds to F.embedding, timed on its own: the lookups around it vary
+            # more from call to call than the checks take.
+            inputs = Inputs(weight, rows, seed=2)
+            checks = (
+                inputs.ids,
+                lambda ids, table=weight: check_input_ids(ids.view(-1, 512), table),
+            )
+            checked = measure({"checks": checks}, device, repeats=calls_per_variant(quick))
+            seconds = statistics.median(checked["checks"])
+            results.append(
+                {
+                    "dtype": str(dtype).removeprefix("torch."),
+                    "rows": rows,
+                    "group": CHECKS,
+                    "variant": "input checks alone",
+                    "seconds": seconds,
+                    "of the lookup": seconds / medians[FRESH, "nn.Embedding, (B, T) ids"],
+                }
+            )
+            del out
         del weight, wrapper
     return results
 
 
-def machine(device: torch.device) -> str:
-    if device.type == "cuda":
-        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
-    cpu = platform.processor() or platform.machine()
-    for line in (
-        Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
-    ):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+def gap_factors(weight: torch.Tensor, quick: bool) -> list[tuple[str, float]]:
+    """The buffered gather's speed as a fraction of the buffered copy's, fp32, N = 4096, with
+    one thing changed at a time. Same table, other views of it for other row sizes."""
+    repeats, rows = calls_per_variant(quick), 4096
 
+    def ratio(table, n, ids_order="random") -> float:
+        inputs, out = Inputs(table, n, seed=7, ids_order=ids_order), torch.empty(n, table.shape[1])
+        fns = {
+            "copy": (inputs.block, lambda block: out.copy_(block)),
+            "gather": (inputs.ids, lambda ids: torch.index_select(table, 0, ids, out=out)),
+        }
+        samples = measure(fns, torch.device("cpu"), repeats)
+        return speed_ratio(samples["copy"], samples["gather"])
 
-def report(results: list[dict], device: torch.device, quick: bool) -> str:
-    lines = [
-        f"machine: {machine(device)}",
-        f"mode: {'quick' if quick else 'full'}; median of repeats; GB/s counts bytes "
-        "read + written",
-        "",
+    threads = torch.get_num_threads()
+    factors = [
+        (f"as measured above ({threads} threads, rows of 16 KiB, random ids)", ratio(weight, rows)),
     ]
-    lines.append(
-        f"{'dtype':<9}{'rows':>6}  {'variant':<18}{'median ms':>10}{'GB/s':>8}{'vs copy':>9}"
+    torch.set_num_threads(1)
+    factors.append(("1 thread", ratio(weight, rows)))
+    torch.set_num_threads(threads)
+    factors.append(("ids sorted (rows visited in memory order)", ratio(weight, rows, "sorted")))
+    # The copy's own memory pattern, gathered: what is left is index_select's code path.
+    factors.append(
+        ("ids of one contiguous block, like the copy", ratio(weight, rows, "contiguous"))
     )
-    for r in results:
-        lines.append(
-            f"{r['dtype']:<9}{r['rows']:>6}  {r['variant']:<18}"
-            f"{r['seconds'] * 1e3:>10.3f}{r['GB/s']:>8.2f}{r['vs copy']:>9.2f}"
+    for row_floats in (1024, 16384):  # same bytes moved, rows of 4 KiB and 64 KiB
+        table = weight.view(-1, row_floats)
+        factors.append(
+            (f"rows of {row_floats * 4 // 1024} KiB", ratio(table, rows * HIDDEN // row_floats))
         )
-    lines.append("")
+    return factors
 
-    def raw(r):  # the F.embedding row measured beside r
+
+def page_size_probe(quick: bool) -> dict:
+    """Run in a child process: the same measurements under its own THP_MEM_ALLOC_ENABLE."""
+    weight, rows, device = build_table(torch.device("cpu")), 4096, torch.device("cpu")
+    weight.sum()
+    wrapper = EmbeddingForward(VOCAB, HIDDEN, device="meta")
+    out = torch.empty(rows, HIDDEN)
+    fns = variants(weight, wrapper, rows, out)
+    keep = {
+        "copy_ (baseline)",
+        "index_select(out=)",
+        "clone (baseline)",
+        "F.embedding",
+        "empty + fill_",
+    }
+    samples = measure(
+        {k: v for k, v in fns.items() if k[1] in keep}, device, calls_per_variant(quick)
+    )
+    probe = {name: statistics.median(s) for (_, name), s in samples.items()}
+    probe["gather / copy"] = speed_ratio(
+        samples[BUFFER, "copy_ (baseline)"], samples[BUFFER, "index_select(out=)"]
+    )
+    return probe
+
+
+def page_sizes(quick: bool) -> dict:
+    """THP_MEM_ALLOC_ENABLE off and on, each in a fresh process (PyTorch reads it at start-up)."""
+    probes = {}
+    for setting in ("0", "1"):
+        env = os.environ | {"THP_MEM_ALLOC_ENABLE": setting}
+        command = [sys.executable, __file__, "--page-size-probe"] + (["--quick"] if quick else [])
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        probes[setting] = json.loads(done.stdout.splitlines()[-1])
+    return probes
+
+
+def peak_bandwidth(device: torch.device) -> str:
+    """The card's theoretical memory bandwidth, from its clock and bus width, where torch says."""
+    props = torch.cuda.get_device_properties(device)
+    clock_khz, bus_bits = (
+        getattr(props, a, None) for a in ("memory_clock_rate", "memory_bus_width")
+    )
+    if not (clock_khz and bus_bits):
+        return "peak memory bandwidth: not reported by this torch build"
+    peak = 2 * clock_khz * 1e3 * bus_bits / 8 / 1e9  # double data rate
+    return f"peak memory bandwidth: {peak:,.0f} GB/s (memory clock x bus width x 2)"
+
+
+def report(results, device, quick, factors=None, probes=None) -> str:
+    threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
+    lines = [f"machine: {machine(device.type)}{threads}"]
+    if device.type == "cuda":
+        lines.append(peak_bandwidth(device))
+    lines += [
+        f"mode: {'quick' if quick else 'full'}, {calls_per_variant(quick)} rounds, "
+        "fresh ids and a fresh block for every call",
+        "ms: median over the rounds; vs: speed against the group's baseline, the",
+        "median of the round-by-round ratios; GB/s: bytes read + written",
+        "(allocation: written)",
+        "",
+        f"{'dtype':<9}{'rows':>6} {'group':<14}{'variant':<24}{'ms':>9}{'GB/s':>7}{'vs':>6}",
+    ]
+    for r in results:
+        if r["group"] != CHECKS:
+            lines.append(
+                f"{r['dtype']:<9}{r['rows']:>6} {r['group']:<14}{r['variant']:<24}"
+                f"{r['seconds'] * 1e3:>9.3f}{r['GB/s']:>7.2f}{r['vs baseline']:>6.2f}"
+            )
+
+    def find(r, variant):  # the variant measured beside r
         return next(
             g
             for g in results
-            if g["variant"] == "F.embedding" and (g["rows"], g["dtype"]) == (r["rows"], r["dtype"])
+            if (g["variant"], g["rows"], g["dtype"]) == (variant, r["rows"], r["dtype"])
         )
 
-    lines += [
-        f"one-hot matmul is {r['seconds'] / raw(r)['seconds']:,.0f}x slower than "
-        f"F.embedding ({r['dtype']}, {r['rows']} rows)"
-        for r in results
-        if r["variant"] == "one-hot matmul"
-    ]
-    lines += [
-        f"EmbeddingForward (checks on) vs F.embedding, {r['dtype']}, {r['rows']} rows: "
-        f"{r['seconds'] / raw(r)['seconds'] - 1:+.1%}"
-        for r in results
-        if r["variant"] == "EmbeddingForward"
-    ]
+    lines.append("")
+    again = [r["vs baseline"] for r in results if r["variant"] == "copy_ (again)"]
+    if again:
+        lines.append(f"the copy against itself, every size: {min(again):.2f} to {max(again):.2f}")
+    for r in results:
+        where = f"{r['dtype']}, {r['rows']} rows"
+        if r["variant"] == "index_select(out=)":
+            lines.append(f"buffered gather vs buffered copy, {where}: {r['vs baseline']:.2f}")
+        if r["variant"] == "clone (baseline)":
+            lines.append(
+                f"a fresh output costs, {where}: clone takes "
+                f"{r['seconds'] / find(r, 'copy_ (baseline)')['seconds']:.1f}x the time of copy_"
+            )
+        if r["variant"] == "F.embedding":
+            lines.append(f"F.embedding vs clone, {where}: {r['vs baseline']:.2f}")
+        if r["variant"] == "EmbeddingForward":
+            lines.append(
+                f"EmbeddingForward (checks on) vs nn.Embedding, {where}: "
+                f"{r['seconds'] / find(r, 'nn.Embedding, (B, T) ids')['seconds'] - 1:+.1%}"
+            )
+        if r["group"] == CHECKS:
+            lines.append(
+                f"the wrapper's checks alone, {where}: {r['seconds'] * 1e3:.3f} ms, "
+                f"{r['of the lookup']:.1%} of the lookup"
+            )
+        if r["variant"] == "one-hot matmul":
+            lines.append(
+                f"one-hot matmul vs F.embedding, {where}: "
+                f"{r['seconds'] / find(r, 'F.embedding')['seconds']:,.0f}x slower"
+            )
+    if factors:
+        lines += ["", "one change at a time, float32, 4096 rows (buffered gather / buffered copy):"]
+        lines += [f"  {name}: {value:.2f}" for name, value in factors]
+    if probes:
+        off, on = probes["0"], probes["1"]
+        lines += ["", "THP_MEM_ALLOC_ENABLE, each in its own process, float32, 4096 rows (ms):"]
+        lines.append(f"  {'variant':<24}{'off (4 KiB pages)':>18}{'on (2 MiB pages)':>18}")
+        gather = {s: p.pop("gather / copy") for s, p in probes.items()}
+        for name in off:
+            lines.append(f"  {name:<24}{off[name] * 1e3:>18.2f}{on[name] * 1e3:>18.2f}")
+        lines.append(
+            f"  buffered gather vs buffered copy: {gather['0']:.2f} off, {gather['1']:.2f} on"
+        )
+        for name in ("clone (baseline)", "F.embedding", "empty + fill_"):
+            lines.append(
+                f"  2 MiB pages make {name.split(' (')[0]} {off[name] / on[name]:.1f}x faster"
+            )
     return "\n".join(lines) + "\n"
 
 
 def figure(results: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
-    names = [n for n in dict.fromkeys(r["variant"] for r in results) if n != "one-hot matmul"]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    shown = [(g, v) for g, v in dict.fromkeys((r["group"], r["variant"]) for r in results)]
+    shown = [
+        (g, v)
+        for g, v in shown
+        if g in (BUFFER, FRESH) and v not in ("one-hot matmul", "copy_ (again)")
+    ]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharey=True)
     for ax, dtype in zip(axes, ("float32", "bfloat16"), strict=True):
-        width = 0.8 / len(names)
-        for i, name in enumerate(names):
+        width = 0.8 / len(shown)
+        for i, (group, name) in enumerate(shown):
             values = [
                 next(
                     r["GB/s"]
                     for r in results
-                    if r["variant"] == name and r["rows"] == rows and r["dtype"] == dtype
+                    if (r["group"], r["variant"], r["rows"], r["dtype"])
+                    == (group, name, rows, dtype)
                 )
                 for rows in ROWS
             ]
-            ax.bar([x + i * width for x in range(len(ROWS))], values, width, label=name)
+            hatch = "" if group == BUFFER else "//"
+            ax.bar(
+                [x + i * width for x in range(len(ROWS))], values, width, label=name, hatch=hatch
+            )
         ax.set_xticks([x + 0.4 - width / 2 for x in range(len(ROWS))], [str(r) for r in ROWS])
         ax.set(title=dtype, xlabel="rows looked up (B x T), D = 4096")
     axes[0].set_ylabel("GB/s (read + written)")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+        title="plain: into a buffer; hatched: fresh output",
+        title_fontsize=8,
+    )
+    fig.tight_layout(rect=(0, 0.16, 1, 1))  # room for the legend below the plots
     fig.savefig(path, dpi=100)
 
 
@@ -199,15 +435,33 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (CI, under 2 min)")
+    parser.add_argument("--page-size-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.page_size_probe:  # a child of page_sizes()
+        print(json.dumps(page_size_probe(args.quick)))
+        return 0
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error(f"--device cuda, but torch {torch.__version__} sees no CUDA device")
     device = torch.device(args.device)
-    results = bench(device, args.quick)
-    text = report(results, device, args.quick)
+    table = build_table(device)
+    results = bench(table, args.quick)
+    factors = probes = None
+    if device.type == "cpu":  # on CUDA the caching allocator hands out memory it already has
+        factors, probes = gap_factors(table, args.quick), page_sizes(args.quick)
+    text = report(results, device, args.quick, factors, probes)
     print(text, end="")
-    out = ROOT / "docs" / "outputs" / args.device / "bench.txt"
+    if args.quick:  # a check that the bench runs; the site shows only full runs
+        out, drawing = ROOT / ".cache" / "bench" / f"{args.device}-quick.txt", None
+    else:
+        out = ROOT / "docs" / "outputs" / args.device / "bench.txt"
+        drawing = ROOT / "docs" / "assets" / "figures" / f"bench_{args.device}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
-    figure(results, ROOT / "docs" / "assets" / "figures" / f"bench_{args.device}.png")
+    if drawing:
+        figure(results, drawing)
+    print(
+        f"wrote {out.relative_to(ROOT)}" + (f" and {drawing.relative_to(ROOT)}" if drawing else "")
+    )
     return 0
 
 

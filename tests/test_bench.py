@@ -1,0 +1,158 @@
+"""tools/bench.py: like-for-like comparisons, fresh inputs for every call, and the claims the
+Efficiency page makes about the committed measurement (docs/outputs/cpu/bench.txt)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+import bench
+
+ROOT = Path(__file__).resolve().parent.parent
+CAPTURE = ROOT / "docs" / "outputs" / "cpu" / "bench.txt"
+
+
+def test_every_call_gets_fresh_ids_over_the_whole_table_and_a_fresh_block():
+    weight = torch.arange(1000.0).unsqueeze(1)  # row i holds i
+    inputs = bench.Inputs(weight, rows=50, seed=0)
+    ids = torch.cat([inputs.ids() for _ in range(40)])
+    assert ids.min() < 20 and ids.max() > 980  # drawn over the whole table
+    blocks = [inputs.block() for _ in range(20)]
+    starts = {int(block[0, 0]) for block in blocks}
+    assert len(starts) > 15  # a fresh offset almost every call
+    for block in blocks:  # contiguous rows of the table, never past its end
+        assert block.shape == (50, 1) and torch.equal(block[:, 0], block[0, 0] + torch.arange(50.0))
+
+
+def test_sorted_ids_visit_rows_in_memory_order():
+    inputs = bench.Inputs(torch.zeros(1000, 1), rows=100, seed=0, ids_order="sorted")
+    ids = inputs.ids()
+    assert torch.equal(ids, ids.sort().values)
+    contiguous = bench.Inputs(torch.zeros(1000, 1), rows=100, seed=0, ids_order="contiguous")
+    ids = contiguous.ids()
+    assert torch.equal(ids, ids[0] + torch.arange(100)) and ids[-1] < 1000
+
+
+def test_measure_shuffles_the_order_and_draws_an_input_for_every_call():
+    calls, drawn = [], []
+
+    def variant(name):
+        def make_input():
+            drawn.append(name)
+            return len(drawn)
+
+        return make_input, lambda argument: calls.append((name, argument))
+
+    fns = {name: variant(name) for name in "abc"}
+    medians = bench.measure(fns, torch.device("cpu"), repeats=3, warmup=1)
+    assert set(medians) == set("abc")
+    assert len(calls) == len(drawn) == 12  # (1 warm-up + 3 repeats) x 3 variants
+    assert len({argument for _, argument in calls}) == 12  # no input is used twice
+    rounds = ["".join(name for name, _ in calls[i : i + 3]) for i in range(0, 12, 3)]
+    assert all(sorted(r) == ["a", "b", "c"] for r in rounds)  # every variant once a round
+    assert len(set(rounds)) > 1  # in changing order: no variant always follows the same one
+
+
+def test_the_variants_compute_the_same_lookup():
+    torch.manual_seed(0)
+    weight = torch.randn(2000, bench.HIDDEN)
+    wrapper = bench.EmbeddingForward(2000, bench.HIDDEN, device="meta")
+    wrapper.embed_tokens.weight = torch.nn.Parameter(weight, requires_grad=False)
+    out = torch.empty(512, bench.HIDDEN)
+    fns = bench.variants(weight, wrapper, 512, out)
+    ids = torch.randint(0, 2000, (512,))
+    gathers = [("into a buffer", "index_select(out=)"), ("fresh output", "F.embedding")]
+    gathers += [("fresh output", name) for name in ("index_select", "weight[ids]")]
+    for key in gathers + [
+        ("fresh output", "nn.Embedding, (B, T) ids"),
+        ("fresh output", "EmbeddingForward"),
+    ]:
+        result = fns[key][1](ids).reshape(512, -1)
+        assert torch.equal(result, weight[ids]), key
+
+
+# The claims the Efficiency page makes in words, checked against the measurement it shows.
+
+
+def number(label: str) -> float:
+    match = re.search(re.escape(label) + r":?\s*([-+\d.,]+)", CAPTURE.read_text())
+    assert match, f"{label!r} is not in {CAPTURE.name}: run nox -s bench"
+    return float(match[1].replace(",", "").rstrip("x%"))
+
+
+def table() -> list[dict]:
+    """The report's table: one row per (dtype, rows, variant)."""
+    row = re.compile(
+        r"^(?P<dtype>\w+)\s+(?P<rows>\d+) (?P<group>into a buffer|fresh output|allocation)\s+"
+        r"(?P<variant>.+?)\s+(?P<ms>[\d.]+)\s+(?P<gbs>[\d.]+)\s+(?P<vs>[\d.]+)$",
+        re.M,
+    )
+    return [m.groupdict() | {"vs": float(m["vs"])} for m in row.finditer(CAPTURE.read_text())]
+
+
+def test_the_table_has_every_variant_at_every_size():
+    rows = table()
+    assert len(rows) == 2 * 3 * 11 + 1  # 11 variants per dtype and size, one-hot once
+    assert {r["rows"] for r in rows} == {"512", "4096", "16384"}
+
+
+@pytest.mark.parametrize("rows", [4096, 16384])
+def test_like_for_like_a_gather_is_a_copy(rows):
+    # The target: into a buffer, at least 90% of the copy's speed at N >= 4096 in fp32.
+    assert 0.9 <= number(f"buffered gather vs buffered copy, float32, {rows} rows") <= 1.15
+
+
+def test_ratios_above_1_are_no_bigger_than_the_copy_against_itself():
+    gathers = [r["vs"] for r in table() if r["variant"] == "index_select(out=)"]
+    noise = [r["vs"] for r in table() if r["variant"] == "copy_ (again)"]
+    assert max(gathers) <= max(noise) + 0.05
+
+
+@pytest.mark.parametrize("rows", [4096, 16384])
+def test_a_fresh_output_costs_more_than_the_scattered_reads(rows):
+    clone_over_copy = number(f"a fresh output costs, float32, {rows} rows: clone takes")
+    gather_over_copy = 1 / number(f"buffered gather vs buffered copy, float32, {rows} rows")
+    assert clone_over_copy > 1.5 and clone_over_copy > gather_over_copy
+
+
+def test_huge_pages_make_fresh_outputs_cheaper():
+    assert number("2 MiB pages make clone") > 1.5
+    assert number("2 MiB pages make F.embedding") > 1.5
+
+
+def test_no_single_change_moves_the_gather_far_from_the_copy():
+    text = CAPTURE.read_text().split("one change at a time")[1].split("THP_MEM_ALLOC_ENABLE")[0]
+    ratios = [float(x) for x in re.findall(r": ([\d.]+)$", text, re.M)]
+    assert len(ratios) == 6 and all(0.8 <= r <= 1.25 for r in ratios)
+
+
+def test_weight_ids_is_the_slowest_gather_from_4096_rows():
+    rows = table()
+    for dtype, size in {(r["dtype"], r["rows"]) for r in rows if r["rows"] != "512"}:
+        fresh = {r["variant"]: r["vs"] for r in rows if (r["dtype"], r["rows"]) == (dtype, size)}
+        gathers = ("F.embedding", "index_select", "nn.Embedding, (B, T) ids", "EmbeddingForward")
+        assert all(fresh["weight[ids]"] < fresh[g] for g in gathers), (dtype, size)
+
+
+def test_the_wrappers_checks_are_cheap():
+    shares = re.findall(
+        r"the wrapper's checks alone, .*, ([\d.]+)% of the lookup", CAPTURE.read_text()
+    )
+    assert len(shares) == 6 and all(float(share) < 5 for share in shares)
+
+
+def test_one_hot_is_hopeless():
+    assert number("one-hot matmul vs F.embedding, float32, 512 rows") > 100
+
+
+def test_short_rows_cost_the_gather_a_little():
+    as_measured = re.search(r"as measured above \(.*\): ([\d.]+)", CAPTURE.read_text())[1]
+    assert number("rows of 4 KiB") < float(as_measured)
+
+
+def test_the_whole_wrapper_stays_close_to_the_module_from_4096_rows():
+    text = CAPTURE.read_text()
+    pattern = r"EmbeddingForward \(checks on\) vs nn.Embedding, \w+, (\d+) rows: ([-+\d.]+)%"
+    overheads = {rows: float(value) for rows, value in re.findall(pattern, text) if rows != "512"}
+    assert overheads and all(abs(value) <= 15 for value in overheads.values())
