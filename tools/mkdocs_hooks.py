@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the m
 import facts  # noqa: E402
 import notebook  # noqa: E402
 import notebook_html  # noqa: E402
+import tex  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
@@ -26,8 +27,6 @@ BUILD = ROOT / ".cache" / "notebook"
 FIGURE_CACHE = ROOT / ".cache" / "figures"
 DEVICES = {"cpu": "CPU", "cuda": "CUDA"}
 IMG = re.compile(r"<img\b[^>]*>")
-MATH = re.compile(r'class="arithmatex"')
-NOTEBOOK_MATH = re.compile(r"\$[^$\s][^$]*\$")  # its markdown cells keep TeX between $ signs
 serving = False  # `mkdocs serve`: rebuild on every edit without running the notebook again
 
 
@@ -80,9 +79,9 @@ def sized_lazy_img(tag: str, page, files) -> str:
 def on_page_content(html, page, config, files):
     if page.file.src_uri == NOTEBOOK_PAGE:
         html = notebook_html.tidy(html)
-        page.meta["math"] = bool(NOTEBOOK_MATH.search(html))
     else:
-        page.meta["math"] = bool(MATH.search(html))  # overrides/main.html loads KaTeX then
+        html = tex.render_arithmatex(html)
+    page.meta["math"] = 'class="katex' in html  # overrides/main.html links KaTeX's CSS then
     return IMG.sub(lambda m: sized_lazy_img(m[0], page, files), html)
 
 

@@ -6,9 +6,19 @@ code cell as a site code block (same colours, copy button and keyboard scrolling
 and each output as a block below it. site.css styles them in both palettes.
 """
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
+
+import tex
 
 _PARSER = "html.parser"
+
+
+def _render_math(soup: BeautifulSoup, markdown) -> None:
+    """The $...$ of a markdown cell's text, rendered; code keeps its dollar signs."""
+    for text in markdown.find_all(string=lambda s: "$" in s):
+        if not isinstance(text, NavigableString) or text.find_parent(["code", "pre"]):
+            continue
+        text.replace_with(BeautifulSoup(tex.render_dollars(str(text)), _PARSER))
 
 
 def _code_block(soup: BeautifulSoup, pre, classes: str):
@@ -32,6 +42,7 @@ def tidy(html: str) -> str:
         classes = cell.get("class", [])
         if "jp-MarkdownCell" in classes:
             markdown = cell.select_one(".jp-RenderedMarkdown")
+            _render_math(soup, markdown)
             for link in markdown.select("a.anchor-link"):  # the theme's own permalink style
                 link["class"] = "headerlink"
                 link["title"] = "Permanent link"
