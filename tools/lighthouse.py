@@ -73,7 +73,9 @@ def failing_audits(result: dict, category: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per page and form factor")
+    parser.add_argument("--runs", type=int, default=3, help="desktop runs per page (median)")
+    parser.add_argument("--mobile-runs", type=int, default=1, help="mobile runs per page")
+    parser.add_argument("--pages", nargs="*", default=PAGES, help="paths, e.g. lesson/")
     parser.add_argument("--out", type=Path, default=ROOT / "lighthouse")
     args = parser.parse_args()
     for needed in (SITE / "index.html", LIGHTHOUSE, Path(CHROMIUM)):
@@ -84,11 +86,11 @@ def main() -> int:
     scores, problems = {}, []
     with tempfile.TemporaryDirectory() as folder:
         with serve_under_sub_path(SITE, Path(folder), sub_path()) as base:
-            for page in PAGES:
+            for page in args.pages:
                 name = page.strip("/") or "home"
                 for form in FORMS:
                     runs = []
-                    for run in range(args.runs):
+                    for run in range(args.runs if form == "desktop" else args.mobile_runs):
                         report = args.out / f"{name}-{form}-{run + 1}.json"
                         runs.append(run_lighthouse(base + page, form, report))
                     for category in CATEGORIES:
@@ -102,14 +104,14 @@ def main() -> int:
 
     header = "| page | " + " | ".join(f"{form} {c}" for form in FORMS for c in CATEGORIES) + " |"
     rows = [header, "|" + " --- |" * (1 + len(FORMS) * len(CATEGORIES))]
-    for page in PAGES:
+    for page in args.pages:
         name = page.strip("/") or "home"
-        cells = [
-            f"{scores[name, form, c][0]}" + (f" ({'/'.join(map(str, v))})" if len(set(v)) > 1 else "")
-            for form in FORMS
-            for c in CATEGORIES
-            for v in [scores[name, form, c][1]]
-        ]
+        cells = []
+        for form in FORMS:
+            for category in CATEGORIES:
+                score, values = scores[name, form, category]
+                spread = f" ({'/'.join(map(str, values))})" if len(set(values)) > 1 else ""
+                cells.append(f"{score}{spread}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     summary = (
         f"Lighthouse, median of {args.runs} runs per page (each run in brackets where they "

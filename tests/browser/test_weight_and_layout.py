@@ -50,7 +50,9 @@ def test_figures_carry_their_size_and_load_lazily(page, base_url):
         assert [int(figure.get_attribute("width")), int(figure.get_attribute("height"))] == natural
 
 
-CODE_WIDTHS = """() => [...document.querySelectorAll('article pre > code')]
+# The element that scrolls: <code> in Material's blocks, <pre> in the notebook's.
+CODE_WIDTHS = """() => [...document.querySelectorAll('article pre')]
+    .map(pre => pre.querySelector(':scope > code') || pre)
     .filter(code => code.checkVisibility())
     .map(code => ({
         scrolls: code.scrollWidth > code.clientWidth,
@@ -74,7 +76,7 @@ def test_no_code_block_scrolls_sideways_at_1280_pixels(page, base_url, path):
             measured += 1
             if block["scrolls"]:
                 wide.append(f"{block['where']}: {block['longest'].strip()[:60]!r}...")
-    assert measured, f"no code block measured on {page_id(path) }"
+    assert measured, f"no code block measured on {page_id(path)}"
     assert not wide, f"{len(wide)} blocks on {page_id(path)} scroll sideways: {wide[:5]}"
 
 

@@ -104,10 +104,8 @@ def site_url() -> str:
 def test_sitemap_lists_every_page_and_each_page_names_its_canonical_url():
     urls = {site_url() + page.removesuffix("index.html") for page in PAGES}
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    listed = {
-        loc.text for loc in ET.parse(SITE / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)
-    }
-    assert listed == urls
+    sitemap = ET.parse(SITE / "sitemap.xml").getroot()
+    assert {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)} == urls
     for page in PAGES:
         canonical = re.findall(r'<link rel="canonical" href="([^"]+)"', (SITE / page).read_text())
         assert canonical == [site_url() + page.removesuffix("index.html")], page
@@ -124,7 +122,8 @@ def test_404_page_loads_everything_from_a_missing_path_under_the_sub_path(tmp_pa
         urls = loaded_urls(SITE / "404.html")
         assert len(urls) >= 5
         for url in urls:
-            assert urllib.request.urlopen(urllib.parse.urljoin(missing, url), timeout=10).status == 200
+            target = urllib.parse.urljoin(missing, url)
+            assert urllib.request.urlopen(target, timeout=10).status == 200, target
 
 
 def png_size(path: Path) -> tuple[int, int]:
