@@ -21,7 +21,7 @@ import tex  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
-NOTEBOOK_PAGE = "lesson.ipynb"  # rendered and executed by mkdocs-jupyter
+NOTEBOOK_PAGE = "lesson.ipynb"  # run by this hook, rendered by mkdocs-jupyter
 NOTEBOOK_DOWNLOAD = "downloads/lesson-2.1.2-embeddings-forward.ipynb"  # copied as is
 BUILD = ROOT / ".cache" / "notebook"
 FIGURE_CACHE = ROOT / ".cache" / "figures"
@@ -106,8 +106,12 @@ def lighter_png(data: bytes) -> bytes:
     at about 40% of the bytes. Its pixel size does not change."""
     from PIL import Image
 
-    image = Image.open(io.BytesIO(data)).convert("RGB")
-    palette = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    image = Image.open(io.BytesIO(data))
+    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
+        return data  # see-through pixels: keep the figure as drawn
+    palette = image.convert("RGB").quantize(
+        256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
     out = io.BytesIO()
     palette.save(out, "PNG", optimize=True)
     return min(out.getvalue(), data, key=len)
