@@ -5,6 +5,9 @@ nox -s "tests(device='cuda')" --no-venv
                              the CUDA tests inside an existing GPU environment
 nox -s outputs               re-capture what each snippet prints (docs/outputs/)
 nox -s gpu --no-venv         the whole CUDA run in one go (tools/gpu.py), on a GPU machine
+nox -s docs serve            build and check the site, then serve it with live reload
+nox -s browser               the built site in headless Chromium, axe-core included
+nox -s lighthouse            Lighthouse scores of every page, desktop and mobile
 nox -s lint                  ruff
 """
 
@@ -38,7 +41,14 @@ def install(session: nox.Session, *groups: str) -> None:
         session.log("no venv: using the packages this Python already has")
         return
     packages = [p for g in groups for p in nox.project.dependency_groups(PYPROJECT, g)]
-    session.install("-c", CONSTRAINTS, *packages)
+    # No .pyc for all of torch up front (about 30 s): Python compiles what it imports.
+    session.install("--no-compile", "-c", CONSTRAINTS, *packages)
+
+
+def install_js_tools(session: nox.Session) -> None:
+    """Node (pinned on PyPI, into the venv) and package-lock.json's tools into node_modules/."""
+    install(session, "node")
+    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
 def cuda_gpu_missing() -> str | None:
@@ -114,8 +124,10 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def browser(session: nox.Session) -> None:
     """Build the site, serve it under a sub-path on 127.0.0.1, and check every page in
-    Debian's headless Chromium (apt install chromium); screenshots go to screenshots/."""
+    Debian's headless Chromium (apt install chromium), axe-core included; screenshots go to
+    screenshots/."""
     install(session, "docs", "browser")
+    install_js_tools(session)
     session.run("mkdocs", "build", "--strict", env=DOCS_ENV)
     session.run(
         "python",
@@ -129,10 +141,30 @@ def browser(session: nox.Session) -> None:
 
 
 @nox.session
-def serve(session: nox.Session) -> None:
-    """Serve the site at http://127.0.0.1:8000, rebuilding on every change."""
+def lighthouse(session: nox.Session) -> None:
+    """Build the site and score every page with Lighthouse, desktop and mobile, in Debian's
+    Chromium; writes lighthouse/summary.md and fails below the scores the site promises."""
     install(session, "docs")
-    session.run("mkdocs", "serve", "--strict", *session.posargs, env=DOCS_ENV)
+    install_js_tools(session)
+    session.run("mkdocs", "build", "--strict", env=DOCS_ENV)
+    session.run("python", "tools/lighthouse.py", *session.posargs, env=DOCS_ENV)
+
+
+# The docs session's environment serves too: one install of torch and Jupyter, not two.
+@nox.session(venv_backend="none", requires=["docs"])
+def serve(session: nox.Session) -> None:
+    """Serve the site at http://127.0.0.1:8000/kimi-k2-lesson/, rebuilding on every change.
+    A prose edit rebuilds in seconds: the notebook runs again only when its code changes."""
+    docs_bin = session.env_dir.parent / "docs" / "bin"
+    path = f"{docs_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+    session.run(
+        docs_bin / "mkdocs",
+        "serve",
+        "--strict",
+        *session.posargs,
+        env=DOCS_ENV | {"PATH": path, "VIRTUAL_ENV": str(docs_bin.parent)},
+        external=True,
+    )
 
 
 @nox.session

@@ -92,9 +92,10 @@ def test_every_snippet_and_its_output_appear_on_a_page():
 
 def test_quiz_answers_are_closed_boxes_that_link_to_their_proof():
     quiz = (ROOT / "docs" / "quiz.md").read_text()
-    answers = re.findall(r'^\?\?\?(\+?) question "Answer"\n((?:    .*\n|\n)+)', quiz, re.M)
+    answers = re.findall(r'^\?\?\?(\+?) question "([^"]+)"\n((?:    .*\n|\n)+)', quiz, re.M)
     assert len(answers) == 3
-    for opened, body in answers:
+    for number, (opened, title, body) in enumerate(answers, start=1):
+        assert title == f"Answer to question {number}", f"box {number} is named {title!r}"
         assert opened == "", "an answer box is open by default (???+)"
         assert "(tasks.md#" in body and "Proof:" in body
 

@@ -7,6 +7,8 @@ closed boxes, not in a handout.
     python tools/notebook.py out.ipynb
 """
 
+import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -84,6 +86,35 @@ def build() -> nbformat.NotebookNode:
 def write(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(build(), path)
+
+
+def write_executed(path: Path, reuse: bool) -> None:
+    """Write the notebook with every code cell run; a cell that raises raises here.
+
+    The outputs are kept beside it, keyed by the code cells. With reuse, a notebook whose
+    code is unchanged (only prose was edited) takes the kept outputs and runs nothing.
+    """
+    from nbclient import NotebookClient  # only the site build needs a kernel
+
+    notebook = build()
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    key = hashlib.sha256(json.dumps([c.source for c in code_cells]).encode()).hexdigest()[:16]
+    kept = path.with_name(f"{path.stem}.outputs-{key}.ipynb")
+    if reuse and kept.exists():
+        ran = nbformat.read(kept, as_version=4)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ran = nbformat.from_dict(json.loads(json.dumps(notebook)))
+        # Run beside the notebook: figures it draws land there, not in docs/.
+        here = {"metadata": {"path": str(path.parent)}}
+        NotebookClient(ran, timeout=600, allow_errors=False, resources=here).execute()
+        for old in path.parent.glob(f"{path.stem}.outputs-*.ipynb"):
+            old.unlink()
+        nbformat.write(ran, kept)
+    ran_code = [cell for cell in ran.cells if cell.cell_type == "code"]
+    for cell, done in zip(code_cells, ran_code, strict=True):
+        cell.outputs, cell.execution_count = done.outputs, done.execution_count
+    nbformat.write(notebook, path)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,22 @@ import threading
 from pathlib import Path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Like GitHub Pages: a path that names no file gets the site's 404.html, status 404."""
+
+    not_found_page: Path | None = None
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404 or self.not_found_page is None or not self.not_found_page.exists():
+            return super().send_error(code, message, explain)
+        body = self.not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
@@ -16,8 +31,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve_under_sub_path(site: Path, folder: Path, sub_path: str):
     """Copy site/ to folder/<sub_path>/, serve folder, and yield the site's base URL."""
-    shutil.copytree(site, folder / sub_path.strip("/"))
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    served = folder / sub_path.strip("/")
+    shutil.copytree(site, served)
+    handler = functools.partial(_PagesHandler, directory=str(folder))
+    _PagesHandler.not_found_page = served / "404.html"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

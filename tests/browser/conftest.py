@@ -1,6 +1,8 @@
 """The built site, served under a sub-path on 127.0.0.1, in Debian's headless Chromium."""
 
 import os
+import re
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,6 @@ from playwright.sync_api import sync_playwright
 from serve_site import serve_under_sub_path
 
 ROOT = Path(__file__).resolve().parents[2]
-SUB_PATH = "/kimi-k2-lesson/"  # as GitHub Pages serves a project site
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -27,11 +28,23 @@ def pytest_addoption(parser):
     )
 
 
+def site_sub_path() -> str:
+    """The sub-path the site was built for (site_url in mkdocs.yml, /kimi-k2-lesson/ unless
+    SITE_URL says otherwise), read from the home page's canonical link."""
+    home = (ROOT / "site" / "index.html").read_text()
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', home)
+    if canonical is None:
+        pytest.fail("the home page has no canonical link: is site_url set in mkdocs.yml?")
+    return urllib.parse.urlsplit(canonical[1]).path
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
+    """The site served as GitHub Pages serves a project site: under its sub-path."""
     if not (ROOT / "site" / "index.html").exists():
         pytest.fail("no built site in site/: run `nox -s browser` (it builds first)")
-    with serve_under_sub_path(ROOT / "site", tmp_path_factory.mktemp("served"), SUB_PATH) as url:
+    folder = tmp_path_factory.mktemp("served")
+    with serve_under_sub_path(ROOT / "site", folder, site_sub_path()) as url:
         yield url
 
 
@@ -46,9 +59,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, base_url):
+def color_scheme():
+    """The palette the reader's system asks for; Material follows it on a first visit.
+    A test that parametrizes `color_scheme` sees the page in each palette it names."""
+    return "light"
+
+
+@pytest.fixture
+def page(browser, base_url, color_scheme):
     """A fresh page that records console errors, failed requests and every host it asks."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     page = context.new_page()
     page.console_errors, page.failed_requests, page.requested_urls = [], [], []

@@ -7,19 +7,12 @@ import urllib.request
 from collections import defaultdict
 
 import pytest
+from reader import PAGES, open_page, page_id
 
 from snippet_includes import ROOT, expand
 
-PAGES = ["", "theory/", "tasks/", "quiz/", "advanced/", "positions/", "efficiency/", "lesson/"]
 
-
-def open_page(page, base_url, path):
-    response = page.goto(base_url + path, wait_until="networkidle")
-    assert response.status == 200, f"{path or 'home'}: HTTP {response.status}"
-    return response
-
-
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
 def test_page_loads_clean_offline_with_math_rendered(page, base_url, screenshots, path):
     open_page(page, base_url, path)
     page.screenshot(path=screenshots / f"{path.strip('/') or 'home'}.png", full_page=True)
@@ -52,6 +45,7 @@ def test_quiz_answers_are_closed_then_open_on_click(page, base_url):
     for i in range(3):
         answer = answers.nth(i)
         body = answer.locator("p").nth(0)
+        assert answer.locator("summary").inner_text() == f"Answer to question {i + 1}"
         assert answer.get_attribute("open") is None, f"answer {i + 1} is open on load"
         assert not body.is_visible(), f"answer {i + 1} is visible before a click"
         answer.locator("summary").click()

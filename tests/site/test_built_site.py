@@ -3,8 +3,11 @@ showing the captured outputs, with an executed notebook and its download."""
 
 import html
 import re
+import struct
+import urllib.error
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import nbformat
@@ -27,7 +30,7 @@ PAGES = [
 ]
 LOADED = re.compile(
     r"""<(?:script|img|iframe|source)\b[^>]*\bsrc=["']([^"']+)["']"""
-    r"""|<link\b[^>]*\bhref=["']([^"']+)["']"""
+    r"""|<link\b(?![^>]*\brel="canonical")[^>]*\bhref=["']([^"']+)["']"""  # a name, not a load
 )
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']""")
 OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
@@ -77,11 +80,72 @@ def test_pages_show_the_captured_outputs(page):
         assert captured.strip() in built, f"the output of {name} is not on {page} as captured"
 
 
-def test_math_is_left_for_the_vendored_katex():
+def test_math_is_rendered_at_build_time_by_the_vendored_katex():
     theory = (SITE / "theory" / "index.html").read_text()
-    assert 'class="arithmatex"' in theory
-    assert "assets/katex/katex.min.js" in theory
+    assert theory.count('<span class="arithmatex"><span class="katex">') >= 10
+    assert '<div class="arithmatex"><span class="katex-display">' in theory
+    assert "\\(" not in theory and "\\[" not in theory, "TeX left for the reader's browser"
     assert (SITE / "assets" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2").exists()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_katex_css_only_where_there_is_math_and_no_math_script_anywhere(page):
+    text = (SITE / page).read_text()
+    assert not re.search(r"<script\b[^>]*(katex|auto-render)", text), f"{page} loads a math script"
+    links_css = "assets/katex/katex.min.css" in text
+    assert links_css == ('class="katex"' in text), f"{page}: KaTeX's CSS where there is no math"
+
+
+def site_url() -> str:
+    """The URL the site was built for (site_url in mkdocs.yml), from the home page."""
+    return re.search(r'<link rel="canonical" href="([^"]+)"', (SITE / "index.html").read_text())[1]
+
+
+def test_sitemap_lists_every_page_and_each_page_names_its_canonical_url():
+    urls = {site_url() + page.removesuffix("index.html") for page in PAGES}
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = ET.parse(SITE / "sitemap.xml").getroot()
+    assert {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)} == urls
+    for page in PAGES:
+        canonical = re.findall(r'<link rel="canonical" href="([^"]+)"', (SITE / page).read_text())
+        assert canonical == [site_url() + page.removesuffix("index.html")], page
+
+
+def test_404_page_loads_everything_from_a_missing_path_under_the_sub_path(tmp_path):
+    """A stale link deep in the site gets 404.html, whose assets must resolve from there."""
+    sub_path = urllib.parse.urlsplit(site_url()).path
+    with serve_under_sub_path(SITE, tmp_path, sub_path) as base:
+        missing = base + "no/such/page/"
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(missing, timeout=10)
+        assert answer.value.code == 404 and b"404" in answer.value.read()
+        urls = loaded_urls(SITE / "404.html")
+        assert len(urls) >= 5
+        for url in urls:
+            target = urllib.parse.urljoin(missing, url)
+            assert urllib.request.urlopen(target, timeout=10).status == 200, target
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def test_figures_carry_their_size_load_lazily_and_are_lighter_in_the_site():
+    shown = 0
+    for page in PAGES:
+        for tag in re.findall(r"<img\b[^>]*>", (SITE / page).read_text()):
+            src = re.search(r'src="([^"]+)"', tag)[1]
+            if src.startswith("data:"):
+                continue
+            drawn = ROOT / "docs" / Path(page).parent / src  # what the snippet drew
+            width, height = png_size(drawn.resolve())
+            assert f'width="{width}"' in tag and f'height="{height}"' in tag, tag
+            assert 'loading="lazy"' in tag, tag
+            served = (SITE / Path(page).parent / src).resolve()
+            assert png_size(served) == (width, height), f"{src}: the site's copy was resized"
+            assert served.stat().st_size < 0.7 * drawn.resolve().stat().st_size, src
+            shown += 1
+    assert shown >= 4
 
 
 def test_notebook_page_shows_executed_outputs():
@@ -89,6 +153,13 @@ def test_notebook_page_shows_executed_outputs():
     assert "torch.Size([1, 4, 4096])" in page  # task 1, run at build time
     assert "seed's code -&gt;" in page or "seed's code ->" in page  # task 3's real error
     assert "cdnjs" not in page
+
+
+def test_notebook_page_uses_the_site_styles_not_jupyterlab_css():
+    page = (SITE / "lesson" / "index.html").read_text()
+    article = page[page.index("<article") : page.index("</article>")]
+    assert "<style" not in article and "jp-Cell" not in article
+    assert len(re.findall(r'<div class="highlight language-python nb-input">', article)) >= 20
 
 
 def test_notebook_download_is_the_lesson_built_from_the_pages():
