@@ -4,6 +4,8 @@ nox -s tests                 both device sessions; CUDA skips itself without a G
 nox -s "tests(device='cuda')" --no-venv
                              the CUDA tests inside an existing GPU environment
 nox -s outputs               re-capture what each snippet prints (docs/outputs/)
+nox -s check -- task3 my_task3.py
+                             check a student's file with the lesson's tests (--device cuda too)
 nox -s lint                  ruff
 """
 
@@ -71,6 +73,17 @@ def outputs(session: nox.Session, device: str) -> None:
         session.skip(f"no CUDA GPU here: {reason}")
     install(session, "test")
     session.run("python", "tools/outputs.py", f"--device={device}", *session.posargs, env=TEST_ENV)
+    if device == "cpu":  # the starters, and what the checker prints for the Assignment page
+        session.run("python", "tools/starters.py")
+        session.run("python", "tools/checker_captures.py", env=TEST_ENV)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Check a student's file for one task with the lesson's own tests:
+    nox -s check -- task3 path/to/my_task3.py [--device cuda]"""
+    install(session, "test")
+    session.run("python", "tools/check.py", *session.posargs, env=TEST_ENV)
 
 
 @nox.session

@@ -23,6 +23,7 @@ PAGES = [
     "advanced/index.html",
     "positions/index.html",
     "efficiency/index.html",
+    "assignment/index.html",
     "lesson/index.html",
 ]
 LOADED = re.compile(
