@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE if (HERE / "tests" / "conftest.py").exists() else HERE.parent
 TESTS = ROOT / "tests"
 # The lesson's own task 1 builds the table that tasks 2 to 4 are checked on.
-LESSON = ROOT / "snippets" if (ROOT / "snippets").is_dir() else TESTS / "lesson"
+LESSON = TESTS / "lesson" if (TESTS / "lesson").is_dir() else ROOT / "snippets"
 TABLE_MODULE = "task1_basic_forward"
 
 
