@@ -148,6 +148,19 @@ def test_every_check_has_a_hint_that_points_to_a_real_section(task):
                 assert f"\n## {heading}\n" in text, f"{section}: no such section"
 
 
+def test_the_wrong_device_hint_points_to_a_real_page():
+    assert check.WRONG_DEVICE[1] in nav_pages()
+
+
+def test_details_add_pytests_own_report(capsys, request):
+    on_the_cpu_only(request)
+    code = check.main(["task4", str(WRONG_ANSWERS / "task4_plain_mean.py"), "--details"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "def test_masked_mean_averages_only_real_tokens" in printed  # pytest's report
+    assert "The mean counts the pads" in printed  # and still the hint
+
+
 def test_starters_are_generated_from_the_snippets():
     diff = starters.drift()
     assert not diff, f"starters/ is out of date; run: {starters.REGENERATE}\n{diff}"
@@ -163,9 +176,14 @@ def test_a_starter_runs_as_far_as_its_first_todo(task, capsys):
     assert "--8<-- [start:" in source  # the page sections stay: the Assignment page shows them
 
 
-def test_the_captured_checker_outputs_are_what_it_prints(request):
+def on_the_cpu_only(request):
+    """For a check of the checker's printing: done once, on the CPU, when the CPU is tested."""
     if "cpu" not in (request.config.getoption("device") or ["cpu"]):
-        pytest.skip("the page shows what the checker prints on the CPU: runs with --device cpu")
+        pytest.skip("checks what the checker prints on the CPU: runs with --device cpu")
+
+
+def test_the_captured_checker_outputs_are_what_it_prints(request):
+    on_the_cpu_only(request)
     for name in checker_captures.CAPTURES:
         diff = checker_captures.drift(name, checker_captures.capture(name))
         assert not diff, f"{name} drifted; run: {checker_captures.REGENERATE}\n{diff}"

@@ -13,6 +13,7 @@ Needs only torch and pytest.
 import argparse
 import contextlib
 import importlib.util
+import re
 import sys
 import textwrap
 import traceback
@@ -132,9 +133,14 @@ def load_student_file(task_name: str, path: Path):
     return module
 
 
+READABLE = {r"\bone d\b": "1-D", r"\btwo d\b": "2-D", r"\bpe\b": "PE", r"\blessons\b": "lesson's"}
+
+
 def readable(item) -> str:
     """test_masked_mean_averages_only_real_tokens[cpu] -> 'masked mean averages only ...'."""
     name = item.originalname.removeprefix("test_").replace("_", " ")
+    for pattern, words in READABLE.items():
+        name = re.sub(pattern, words, name)
     params = getattr(getattr(item, "callspec", None), "params", {})
     shown = [f"{key}={value}" for key, value in params.items() if key != "device"]
     return f"{name} ({', '.join(shown)})" if shown else name
@@ -253,10 +259,12 @@ def report(task_name: str, path: Path, device: str, results: list[Result], detai
     todo = sum(result.not_implemented for result in failed)
     counted = [result for result in results if result.outcome != "skipped"]
     if not failed:
-        summary = f"All {len(counted)} checks passed."
+        summary = f"All {len(counted)} checks passed"
     else:
         summary = f"{len(counted) - len(failed)} of {len(counted)} checks passed"
-        summary += f"; {todo} not implemented yet." if todo else "."
+        summary += f"; {todo} not implemented yet" if todo else ""
+    skipped = len(results) - len(counted)
+    summary += f" ({skipped} skipped)." if skipped else "."
     return "\n".join([*lines, "", summary]) + "\n"
 
 
