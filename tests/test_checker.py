@@ -8,7 +8,6 @@ The checker runs pytest inside this process, so every run shares this process's 
 import ast
 import importlib
 import re
-import runpy
 from pathlib import Path
 
 import pytest
@@ -51,6 +50,42 @@ def own_table(name):
     """A task 1 file builds its own 1.53 GiB table: run it before the lesson's table exists."""
     marks = [pytest.mark.own_table] if name.startswith("task1") else []
     return pytest.param(name, marks=marks, id=name.removesuffix(".py"))
+
+
+def modules_of(task):
+    """The names of the test modules that check a task."""
+    return [Path(name).stem for name in check.TASKS[task].tests]
+
+
+def hints_of(task):
+    hints = {}
+    for name in modules_of(task):
+        hints |= importlib.import_module(name).HINTS
+    return hints
+
+
+def nav_pages():
+    """{nav title: page file} from mkdocs.yml."""
+    nav = re.findall(r"^  - (.+): (\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), re.M)
+    return dict(nav)
+
+
+def on_the_cpu_only(request):
+    """For a check of the checker's printing: done once, on the CPU, when the CPU is tested."""
+    if "cpu" not in (request.config.getoption("device") or ["cpu"]):
+        pytest.skip("checks what the checker prints on the CPU: runs with --device cpu")
+
+
+def run_main(capsys, *argv):
+    with pytest.raises(SystemExit) as exit:
+        check.main([str(arg) for arg in argv])
+    return exit.value.code, capsys.readouterr().err
+
+
+def torch_sees_cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 @pytest.mark.parametrize("name", [own_table(name) for name in EXPECTED_HINT])
@@ -112,24 +147,6 @@ def test_a_wrong_answer_differs_from_the_lesson_only_inside_its_solution_regions
     assert starters.starter(wrong, task) == starters.starter(lesson.read_text(), task)
 
 
-def modules_of(task):
-    """The names of the test modules that check a task."""
-    return [Path(name).stem for name in check.TASKS[task].tests]
-
-
-def hints_of(task):
-    hints = {}
-    for name in modules_of(task):
-        hints |= importlib.import_module(name).HINTS
-    return hints
-
-
-def nav_pages():
-    """{nav title: page file} from mkdocs.yml."""
-    nav = re.findall(r"^  - (.+): (\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), re.M)
-    return dict(nav)
-
-
 @pytest.mark.parametrize("task", check.TASKS)
 def test_every_check_has_a_hint_that_points_to_a_real_section(task):
     pages = nav_pages()
@@ -161,27 +178,6 @@ def test_details_add_pytests_own_report(capsys, request):
     assert "The mean counts the pads" in printed  # and still the hint
 
 
-def test_starters_are_generated_from_the_snippets():
-    diff = starters.drift()
-    assert not diff, f"starters/ is out of date; run: {starters.REGENERATE}\n{diff}"
-
-
-@pytest.mark.parametrize("task", check.TASKS)
-def test_a_starter_runs_as_far_as_its_first_todo(task, capsys):
-    starter = starters.STARTERS / f"{check.TASKS[task].module}.py"
-    with pytest.raises(NotImplementedError, match=rf"^{task}: [\w.]+ is not implemented yet$"):
-        runpy.run_path(str(starter), run_name="__main__")
-    source = starter.read_text()
-    assert f"# TODO({task}): " in source and "[start:solution]" not in source
-    assert "--8<-- [start:" in source  # the page sections stay: the Assignment page shows them
-
-
-def on_the_cpu_only(request):
-    """For a check of the checker's printing: done once, on the CPU, when the CPU is tested."""
-    if "cpu" not in (request.config.getoption("device") or ["cpu"]):
-        pytest.skip("checks what the checker prints on the CPU: runs with --device cpu")
-
-
 def test_the_captured_checker_outputs_are_what_it_prints(request):
     on_the_cpu_only(request)
     for name in checker_captures.CAPTURES:
@@ -190,12 +186,6 @@ def test_the_captured_checker_outputs_are_what_it_prints(request):
 
 
 # Bad input: a clear error, exit code 2, and no check run.
-
-
-def run_main(capsys, *argv):
-    with pytest.raises(SystemExit) as exit:
-        check.main([str(arg) for arg in argv])
-    return exit.value.code, capsys.readouterr().err
 
 
 def test_an_unknown_task_names_the_tasks(capsys):
@@ -237,9 +227,3 @@ def test_cuda_without_a_gpu_is_refused_before_any_check(capsys):
         pytest.skip("this machine has a GPU")
     code, err = run_main(capsys, "task3", SOLUTIONS["task3"], "--device", "cuda")
     assert code == 2 and "sees no CUDA GPU here" in err
-
-
-def torch_sees_cuda() -> bool:
-    import torch
-
-    return torch.cuda.is_available()

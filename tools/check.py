@@ -190,7 +190,7 @@ class Recorder:
 
 
 WRONG_DEVICE = (
-    "a tensor ended up on another device than the one checked: make each tensor on the device "
+    "A tensor ended up on another device than the one checked: make each tensor on the device "
     "of the table or of the input (device=...), never on the default one",
     "Tasks",
 )
