@@ -65,6 +65,7 @@ def task_statements() -> dict[str, str]:
         )
     fences = re.compile(r"^```.*?^```\n", re.MULTILINE | re.DOTALL)
     cleaned = [re.sub(r"\n{3,}", "\n\n", fences.sub("", section)).strip() for section in sections]
+    cleaned = [section.replace("### ", "## ", 1) for section in cleaned]  # under the # title
     return dict(zip(check.TASKS, cleaned, strict=True))
 
 
