@@ -235,7 +235,8 @@ def exit_code(results: list[Result]) -> int:
 
 
 def indented(text: str, indent: str = "        ") -> list[str]:
-    return textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=indent)
+    """Wrapped for an 80-column terminal, and for the code boxes of the site."""
+    return textwrap.wrap(text, width=80, initial_indent=indent, subsequent_indent=indent)
 
 
 def report(task_name: str, path: Path, device: str, results: list[Result], details=False) -> str:
