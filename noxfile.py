@@ -8,6 +8,8 @@ nox -s gpu --no-venv         the whole CUDA run in one go (tools/gpu.py), on a G
 nox -s docs serve            build and check the site, then serve it with live reload
 nox -s browser               the built site in headless Chromium, axe-core included
 nox -s lighthouse            Lighthouse scores of every page, desktop and mobile
+nox -s check -- task3 my_task3.py
+                             check a student's file with the lesson's tests (--device cuda too)
 nox -s lint                  ruff
 """
 
@@ -82,6 +84,17 @@ def outputs(session: nox.Session, device: str) -> None:
         session.skip(f"no CUDA GPU here: {reason}")
     install(session, "test")
     session.run("python", "tools/outputs.py", f"--device={device}", *session.posargs, env=TEST_ENV)
+    if device == "cpu":  # the starters, and what the checker prints for the Assignment page
+        session.run("python", "tools/starters.py")
+        session.run("python", "tools/checker_captures.py", env=TEST_ENV)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Check a student's file for one task with the lesson's own tests:
+    nox -s check -- task3 path/to/my_task3.py [--device cuda]"""
+    install(session, "test")
+    session.run("python", "tools/check.py", *session.posargs, env=TEST_ENV)
 
 
 @nox.session

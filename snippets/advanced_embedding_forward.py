@@ -24,6 +24,10 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 # --8<-- [start:sinusoidal]
 def sinusoidal_table(max_positions: int, dim: int, base: float = 10000.0) -> torch.Tensor:
     """The (max_positions, dim) sinusoidal table; computed in float64, returned as float32."""
+    # --8<-- [start:solution] raise ValueError for an odd dim ("dim must be even to pair sin and
+    # --8<-- [start:solution] cos, got dim=..."); fill column 2i with sin(pos / base ** (2i / dim))
+    # --8<-- [start:solution] and column 2i + 1 with the cos of the same angle, in float64; return
+    # --8<-- [start:solution] it as float32.
     if dim % 2:
         raise ValueError(f"dim must be even to pair sin and cos, got dim={dim}")
     position = torch.arange(max_positions, dtype=torch.float64).unsqueeze(1)  # (P, 1)
@@ -33,6 +37,7 @@ def sinusoidal_table(max_positions: int, dim: int, base: float = 10000.0) -> tor
     table[:, 0::2] = torch.sin(angles)
     table[:, 1::2] = torch.cos(angles)
     return table.float()
+    # --8<-- [end:solution]
     # --8<-- [end:sinusoidal]
 
 
@@ -125,6 +130,13 @@ class EmbeddingForward(nn.Module):
             self.register_buffer("position_table", table, persistent=False)
 
     def forward(self, input_ids=None, inputs_embeds=None):
+        # --8<-- [start:solution] raise ValueError unless exactly one input is given ("pass exactly
+        # --8<-- [start:solution] one of input_ids or inputs_embeds, got both" or "..., got
+        # --8<-- [start:solution] neither"); check it with check_input_ids or check_inputs_embeds;
+        # --8<-- [start:solution] look the ids up; if add_positions, raise ValueError for a sequence
+        # --8<-- [start:solution] longer than max_positions (naming both numbers and the fix) and
+        # --8<-- [start:solution] add position_table[:T], in the embeddings' dtype, to every
+        # --8<-- [start:solution] position, pads included.
         if (input_ids is None) == (inputs_embeds is None):
             given = "both" if input_ids is not None else "neither"
             raise ValueError(f"pass exactly one of input_ids or inputs_embeds, got {given}")
@@ -144,6 +156,7 @@ class EmbeddingForward(nn.Module):
                 f"max_positions >= {seq_length}, or split the sequence"
             )
         return hidden + self.position_table[:seq_length].to(hidden.dtype)  # (B,T,D) + (T,D)
+        # --8<-- [end:solution]
 
     # --8<-- [end:wrapper]
 

@@ -16,7 +16,10 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 # --8<-- [start:build]
 def build_embed_tokens(device=DEVICE) -> nn.Embedding:
     """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to the pad."""
+    # --8<-- [start:solution] return an nn.Embedding of the sizes above whose row 0 is the pad's
+    # --8<-- [start:solution] (padding_idx), built on `device`.
     return nn.Embedding(100352, 4096, padding_idx=0, device=device)
+    # --8<-- [end:solution]
     # --8<-- [end:build]
 
 

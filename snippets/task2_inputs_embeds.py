@@ -20,6 +20,12 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch:
 # --8<-- [start:forward]
 def embed_forward(embed_tokens: nn.Embedding, input_ids=None, inputs_embeds=None):
     """Return (hidden_states, batch_size, seq_length) from exactly one of the two inputs."""
+    # --8<-- [start:solution] raise ValueError if both inputs are given ("You cannot specify both
+    # --8<-- [start:solution] input_ids and inputs_embeds at the same time") or neither ("You have
+    # --8<-- [start:solution] to specify either input_ids or inputs_embeds"); unpack batch_size,
+    # --8<-- [start:solution] seq_length from shape[:2] of the input given; look the ids up in
+    # --8<-- [start:solution] embed_tokens when no embeddings are given; return the embeddings with
+    # --8<-- [start:solution] nothing added.
     if input_ids is not None and inputs_embeds is not None:
         raise ValueError("You cannot specify both input_ids and inputs_embeds at the same time")
     elif input_ids is not None:
@@ -33,6 +39,7 @@ def embed_forward(embed_tokens: nn.Embedding, input_ids=None, inputs_embeds=None
         inputs_embeds = embed_tokens(input_ids)
     hidden_states = inputs_embeds  # "embed positions": nothing is added here
     return hidden_states, batch_size, seq_length
+    # --8<-- [end:solution]
     # --8<-- [end:forward]
 
 

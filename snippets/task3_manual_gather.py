@@ -26,8 +26,11 @@ def seed_gather(weight: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
 # --8<-- [start:manual-gather]
 def manual_gather(weight: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
     """Flatten the ids to 1-D, pick those rows, then restore the (B, T, D) shape."""
+    # --8<-- [start:solution] pick the rows of `weight` with torch.index_select, which takes a 1-D
+    # --8<-- [start:solution] index, then view them as (B, T, D) for ids of any shape (B, T).
     rows = torch.index_select(weight, 0, input_ids.reshape(-1))  # (B*T, D)
     return rows.view(*input_ids.shape, weight.shape[1])  # (B, T, D)
+    # --8<-- [end:solution]
     # --8<-- [end:manual-gather]
 
 

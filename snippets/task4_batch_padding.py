@@ -21,10 +21,14 @@ def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Ten
     Pads are selected away (masked_fill), not multiplied by 0, so even an inf or NaN
     sitting at a pad position cannot leak into the mean.
     """
+    # --8<-- [start:solution] select the pads away with masked_fill (a multiply by the mask turns an
+    # --8<-- [start:solution] inf at a pad into nan), sum over the sequence, and divide each row by
+    # --8<-- [start:solution] its own count of real tokens, clamped to at least 1.
     keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
     summed = hidden.masked_fill(~keep, 0).sum(dim=1)  # (B, D)
     counts = keep.sum(dim=1).clamp(min=1)  # (B, 1): real tokens per row
     return summed / counts
+    # --8<-- [end:solution]
     # --8<-- [end:masked-mean]
 
 

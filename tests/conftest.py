@@ -9,6 +9,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import shared_table
 import torch
 
 # Snippet functions take their device from the caller; LESSON_DEVICE is only the default of a
@@ -18,8 +19,7 @@ import torch
 _LESSON_DEVICE = os.environ.get("LESSON_DEVICE")
 os.environ["LESSON_DEVICE"] = "meta"
 
-import task1_basic_forward  # noqa: E402
-from outputs import run_alone, snippet_paths  # noqa: E402
+import task1_basic_forward  # noqa: E402  the lesson's, or a student's file under the checker
 
 
 def pytest_addoption(parser):
@@ -60,7 +60,14 @@ def pytest_generate_tests(metafunc):
 def pytest_collection_modifyitems(items):
     # Snippets run in fresh processes first, while this process holds no big table yet:
     # the task 1 snippet builds its own 1.53 GiB table, and the two must not overlap.
-    items.sort(key=lambda item: item.get_closest_marker("standalone") is None)
+    # Then the checks of a student's task 1, which build their own table in this process,
+    # before any test holds the lesson's: at most one table and its gradient at a time.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("standalone") is None,
+            item.get_closest_marker("own_table") is None,
+        )
+    )
 
 
 @pytest.fixture
@@ -103,9 +110,8 @@ def lesson_table_is_on_the_device(request):
 
 @pytest.fixture(scope="session")
 def lesson_table(device):
-    """The lesson's 1.53 GiB table (V=100352, D=4096, pad 0), built once per session."""
-    torch.manual_seed(0)
-    return task1_basic_forward.build_embed_tokens(device)
+    """The lesson's 1.53 GiB table (V=100352, D=4096, pad 0), built once per process."""
+    return shared_table.get(task1_basic_forward.build_embed_tokens, device)
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +121,8 @@ def fresh_runs(device):
     The one that builds the 1.53 GiB table starts first, so the other lane runs only small
     snippets beside it, and this process builds its own table only after all of them.
     """
+    from outputs import run_alone, snippet_paths  # tools/: not in the assignment kit
+
     big_first = sorted(snippet_paths(), key=lambda s: s.stem != "task1_basic_forward")
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         runs = pool.map(lambda s: run_alone(s, device.type), big_first)

@@ -174,3 +174,112 @@ def test_ids_on_another_device(device, on_device):
     on_device(forward.embed_tokens.weight)
     with pytest.raises(ValueError, match=r"input_ids is on cpu but the table is on cuda"):
         forward(input_ids=torch.tensor([[1, 2]]))
+
+
+# What tools/check.py tells a student whose file fails a check: the likely mistake, and
+# where the lesson explains it.
+TABLE = "Advanced › The sinusoidal table"
+CONTRACT = "Advanced › The input contract"
+WRAPPER = "Advanced › The wrapper"
+CHANGE = "Advanced › What positions would change"
+HINTS = {
+    "test_sinusoidal_table_matches_the_paper": (
+        "The table does not follow the formula: column 2i holds sin(pos / 10000^(2i/D)) and "
+        "column 2i + 1 the cos of the same angle, computed in float64 and returned as float32",
+        TABLE,
+    ),
+    "test_position_zero_is_sin_0_cos_0": (
+        "Position 0 must be [0, 1, 0, 1, ...], that is sin 0 and cos 0: are sin and cos swapped?",
+        TABLE,
+    ),
+    "test_ids_path_adds_exactly_the_pe_rows": (
+        "With positions on, the ids path must add position_table[:T] to every position, real "
+        "token or pad, and nothing else",
+        CHANGE,
+    ),
+    "test_embeds_path_gets_the_same_positions": (
+        "Embeddings must get the same position rows as looked-up ids: add position_table[:T] "
+        "after choosing the input",
+        WRAPPER,
+    ),
+    "test_pe_keeps_the_dtype_of_the_embeddings": (
+        "Adding positions changed the dtype of the embeddings: cast the position rows to "
+        "hidden.dtype first",
+        WRAPPER,
+    ),
+    "test_without_pe_the_same_token_is_the_same_vector_at_every_position": (
+        "With add_positions=False the forward must return the lookup unchanged",
+        CHANGE,
+    ),
+    "test_with_pe_the_same_token_differs_by_position": (
+        "With positions on, one token at two positions must give two different vectors: were "
+        "the position rows added?",
+        CHANGE,
+    ),
+    "test_pad_positions_get_a_position_vector": (
+        "Pads get a position vector too: add the position rows at every position, and leave "
+        "the pads to the attention mask",
+        CHANGE,
+    ),
+    "test_empty_sequence_is_fine": (
+        "An empty sequence, ids of shape (1, 0), must give shape (1, 0, 8), not an error",
+        WRAPPER,
+    ),
+    "test_both_inputs": (
+        "Given both inputs the forward must raise "
+        'ValueError("pass exactly one of input_ids or inputs_embeds, got both")',
+        CONTRACT,
+    ),
+    "test_neither_input": (
+        "Given neither input the forward must raise "
+        'ValueError("pass exactly one of input_ids or inputs_embeds, got neither")',
+        CONTRACT,
+    ),
+    "test_non_integer_ids": (
+        "Float, bool or uint8 ids must raise TypeError before the lookup: call "
+        "check_input_ids(input_ids, weight) first",
+        CONTRACT,
+    ),
+    "test_ids_as_a_list": (
+        "Ids given as a list must raise TypeError: call check_input_ids first",
+        CONTRACT,
+    ),
+    "test_ids_out_of_range_are_caught_before_the_lookup": (
+        "An id outside [0, V) must raise IndexError before the lookup, naming the id and its "
+        "position: call check_input_ids first",
+        CONTRACT,
+    ),
+    "test_inputs_embeds_with_the_wrong_hidden_size": (
+        "Embeddings whose last dimension is not D must raise ValueError: call "
+        "check_inputs_embeds first",
+        CONTRACT,
+    ),
+    "test_integer_inputs_embeds": (
+        "Embeddings of an integer dtype must raise TypeError: call check_inputs_embeds first",
+        CONTRACT,
+    ),
+    "test_one_d_ids_are_rejected_with_the_fix": (
+        "1-D ids must raise ValueError with unsqueeze(0) as the fix: call check_input_ids first",
+        CONTRACT,
+    ),
+    "test_two_d_inputs_embeds_are_rejected_with_the_fix": (
+        "2-D inputs_embeds must raise ValueError with unsqueeze(0) as the fix: call "
+        "check_inputs_embeds first",
+        CONTRACT,
+    ),
+    "test_more_positions_than_the_pe_table_holds": (
+        "A sequence longer than max_positions must raise ValueError naming its length and "
+        "max_positions, and one of exactly max_positions must work",
+        WRAPPER,
+    ),
+    "test_odd_hidden_size_cannot_take_sinusoidal_pe": (
+        "An odd dim must make sinusoidal_table raise "
+        'ValueError("dim must be even to pair sin and cos, got dim=7")',
+        TABLE,
+    ),
+    "test_ids_on_another_device": (
+        "Ids on another device than the table must raise ValueError naming both devices: call "
+        "check_input_ids first",
+        CONTRACT,
+    ),
+}

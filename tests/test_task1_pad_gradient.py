@@ -24,3 +24,20 @@ def test_toy_table_gradient_is_ones_for_real_tokens_only(device, on_device):
     on_device(grad)
     expected = torch.tensor([[0.0] * 4, [1.0] * 4, [1.0] * 4, [1.0] * 4, [0.0] * 4, [0.0] * 4])
     assert torch.equal(grad.cpu(), expected)
+
+
+# What tools/check.py tells a student whose file fails a check: the likely mistake, and
+# where the lesson explains it.
+TASK_1 = "Tasks › Task 1: the basic forward"
+HINTS = {
+    "test_pad_row_receives_no_gradient": (
+        "The pad's row received a gradient, or a real token's row did not: padding_idx=0 is what "
+        "keeps row 0 out of the gradient",
+        TASK_1,
+    ),
+    "test_toy_table_gradient_is_ones_for_real_tokens_only": (
+        "This check runs no code of yours: if it fails, your torch computes this gradient "
+        "differently from the lesson's",
+        TASK_1,
+    ),
+}

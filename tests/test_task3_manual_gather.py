@@ -36,3 +36,30 @@ def test_first_five_rows_hold_tokens_1_and_3(lesson_table, device):
     first_rows = lesson_table.weight[:5]
     indices = torch.tensor([1, 3], device=device)
     assert torch.equal(first_rows[indices], lesson_table(indices.unsqueeze(0))[0])
+
+
+# What tools/check.py tells a student whose file fails a check: the likely mistake, and
+# where the lesson explains it.
+TASK_3 = "Tasks › Task 3: the gather by hand"
+HINTS = {
+    "test_seed_code_as_written_raises_index_error": (
+        "The seed's line, seed_gather, is given and must stay as it is: it shows index_select "
+        "refusing a 2-D index",
+        TASK_3,
+    ),
+    "test_manual_gather_equals_the_module_bit_for_bit": (
+        "The gather is not the module's output: index_select takes a 1-D index, so flatten the "
+        "ids with reshape(-1), select, then view the rows as (B, T, D)",
+        TASK_3,
+    ),
+    "test_manual_gather_on_a_padded_batch": (
+        "On a (3, 7) batch with pads the gather differs from the module: view the rows back "
+        "with the ids' own shape, view(*input_ids.shape, D), for any B and T",
+        TASK_3,
+    ),
+    "test_first_five_rows_hold_tokens_1_and_3": (
+        "This check runs no code of yours: if it fails, your torch indexes differently from the "
+        "lesson's",
+        TASK_3,
+    ),
+}

@@ -59,3 +59,34 @@ def test_float_mask_as_in_the_seed_works_too(lesson_table, device):
     hidden = lesson_table(input_ids)
     float_mask = (input_ids != 0).float()  # the seed's spelling
     assert torch.equal(masked_mean(hidden, float_mask), masked_mean(hidden, input_ids != 0))
+
+
+# What tools/check.py tells a student whose file fails a check: the likely mistake, and
+# where the lesson explains it.
+TASK_4 = "Tasks › Task 4: a padded batch and a mean that ignores pads"
+HINTS = {
+    "test_attention_mask_marks_real_tokens": (
+        "This check runs no code of yours: the mask input_ids != 0 must be True at real tokens",
+        TASK_4,
+    ),
+    "test_masked_mean_averages_only_real_tokens": (
+        "The mean counts the pads: divide each row's sum by its own number of real tokens, not "
+        "by the padded length T",
+        TASK_4,
+    ),
+    "test_changing_a_pad_embedding_does_not_change_the_mean": (
+        "A value at a pad changed the mean: select the pads away with masked_fill before "
+        "summing; multiplying by the mask is not enough, as an inf at a pad gives inf * 0 = nan",
+        TASK_4,
+    ),
+    "test_all_pad_row_gives_zeros_not_nan": (
+        "A row of pads only must give zeros, not nan, and a row with one real token that "
+        "token's vector: divide by each row's count of real tokens, clamped to at least 1",
+        TASK_4,
+    ),
+    "test_float_mask_as_in_the_seed_works_too": (
+        "A float mask, the seed's (input_ids != 0).float(), must give the same mean as a bool "
+        "one: turn the mask into bool first",
+        TASK_4,
+    ),
+}

@@ -31,7 +31,6 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
     " --disable-component-update --disable-sync --no-first-run"
 )
-PAGES = ["", "theory/", "tasks/", "quiz/", "advanced/", "positions/", "efficiency/", "lesson/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 FORMS = ["desktop", "mobile"]
 MINIMUM = {
@@ -42,6 +41,12 @@ MINIMUM = {
 def sub_path() -> str:
     home = (SITE / "index.html").read_text()
     return urllib.parse.urlsplit(re.search(r'<link rel="canonical" href="([^"]+)"', home)[1]).path
+
+
+def site_pages() -> list[str]:
+    """Every page of the built site, as its sitemap lists them, relative to the site's root."""
+    locations = re.findall(r"<loc>([^<]+)</loc>", (SITE / "sitemap.xml").read_text())
+    return [urllib.parse.urlsplit(loc).path.removeprefix(sub_path()) for loc in locations]
 
 
 def run_lighthouse(url: str, form: str, report: Path) -> dict:
@@ -75,13 +80,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="desktop runs per page (median)")
     parser.add_argument("--mobile-runs", type=int, default=1, help="mobile runs per page")
-    parser.add_argument("--pages", nargs="*", default=PAGES, help="paths, e.g. lesson/")
+    parser.add_argument("--pages", nargs="*", help="paths, e.g. lesson/ (default: every page)")
     parser.add_argument("--out", type=Path, default=ROOT / "lighthouse")
     args = parser.parse_args()
     for needed in (SITE / "index.html", LIGHTHOUSE, Path(CHROMIUM)):
         if not needed.exists():
             sys.exit(f"{needed} is missing: run `nox -s lighthouse` (it builds and installs)")
     args.out.mkdir(parents=True, exist_ok=True)
+    args.pages = args.pages or site_pages()
 
     scores, problems = {}, []
     with tempfile.TemporaryDirectory() as folder:

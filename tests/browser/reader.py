@@ -1,6 +1,7 @@
 """What the browser tests share: the pages, and how to open one in every state a reader sees."""
 
 PAGES = ["", "theory/", "tasks/", "quiz/", "advanced/", "positions/", "efficiency/", "lesson/"]
+PAGES += ["assignment/"]
 MISSING_PAGE = "no/such/page/"  # a stale link: GitHub Pages answers with the site's 404.html
 
 

@@ -109,7 +109,7 @@ def test_every_internal_link_and_anchor_resolves(page, base_url):
         url, _, anchor = href.partition("#")
         anchors[url].add(anchor)
     for url, wanted in sorted(anchors.items()):
-        if url.endswith((".ipynb", ".png")):  # files, not pages: the browser would download
+        if url.endswith((".ipynb", ".png", ".zip")):  # files, not pages: the browser would download
             assert urllib.request.urlopen(url, timeout=10).status == 200, url
             continue
         open_page(page, url, "")

@@ -26,6 +26,7 @@ PAGES = [
     "advanced/index.html",
     "positions/index.html",
     "efficiency/index.html",
+    "assignment/index.html",
     "lesson/index.html",
 ]
 LOADED = re.compile(

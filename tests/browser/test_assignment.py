@@ -1,0 +1,43 @@
+"""The Assignment page as a student uses it: download the kit, copy a starter."""
+
+import io
+import urllib.parse
+import urllib.request
+import zipfile
+
+from snippet_includes import ROOT, expand
+
+
+def open_page(page, base_url, path):
+    response = page.goto(base_url + path, wait_until="networkidle")
+    assert response.status == 200, f"{path}: HTTP {response.status}"
+
+
+def test_the_download_button_gives_the_kit(page, base_url):
+    open_page(page, base_url, "assignment/")
+    link = page.locator("article a.md-button", has_text="Download the assignment kit")
+    href = urllib.parse.urljoin(page.url, link.get_attribute("href"))
+    with urllib.request.urlopen(href, timeout=10) as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.read()))
+    names = set(archive.namelist())
+    assert {"assignment-2.1.2/check.py", "assignment-2.1.2/task3_manual_gather.py"} <= names
+
+
+def test_copying_a_starter_block_copies_the_starter_without_its_markers(page, base_url):
+    open_page(page, base_url, "assignment/")
+    source = (ROOT / "docs" / "assignment.md").read_text()
+    task3 = source.split("### Task 3")[1].split("```python\n")[1].split("```")[0]
+    block = page.locator("div.highlight", has_text="def manual_gather").first
+    block.hover()
+    block.locator("button[data-md-type='copy']").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip("\n") == expand(task3).strip("\n")
+    assert "TODO(task3)" in copied and "raise NotImplementedError" in copied
+    assert "--8<--" not in copied and "index_select(weight, 0, input_ids.reshape" not in copied
+
+
+def test_the_checker_output_boxes_show_a_hint_and_a_section(page, base_url):
+    open_page(page, base_url, "assignment/")
+    text = page.locator("article").inner_text()
+    assert "not implemented yet: write manual_gather where its TODO says" in text
+    assert "Read: Tasks › Task 4: a padded batch and a mean that ignores pads" in text

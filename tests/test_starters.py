@@ -1,0 +1,76 @@
+"""The starter files: generated from the snippets' solution regions, runnable up to a TODO."""
+
+import runpy
+
+import pytest
+
+import check
+import starters
+
+SNIPPET = """import torch
+
+
+def gather(weight, ids):
+    \"\"\"Pick rows.\"\"\"
+    # --8<-- [start:solution] pick the rows of weight
+    # --8<-- [start:solution] for every id.
+    rows = weight[ids]
+    return rows
+    # --8<-- [end:solution]
+"""
+
+
+def test_a_region_becomes_a_todo_and_a_raise_that_names_the_task():
+    assert starters.starter(SNIPPET, "task9") == (
+        "import torch\n\n\n"
+        "def gather(weight, ids):\n"
+        '    """Pick rows."""\n'
+        "    # TODO(task9): pick the rows of weight for every id.\n"
+        '    raise NotImplementedError("task9: gather is not implemented yet")\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "broken, error",
+    [
+        (SNIPPET.replace("    # --8<-- [end:solution]\n", ""), r"x.py:6: .* is never ended"),
+        (
+            SNIPPET.replace(
+                "    rows = weight[ids]\n", "    rows = 1\n    # --8<-- [start:solution] b\n"
+            ),
+            r"x.py:9: a solution region starts inside another",
+        ),
+        (SNIPPET.replace("    return rows\n", "    # --8<-- [end:solution]\n"), "without a start"),
+        (SNIPPET.replace(" pick the rows of weight", ""), r"x.py:6: say what to write"),
+        (SNIPPET.replace("def gather", "if True:  # gather"), r"x.py:6: .*inside a function"),
+    ],
+)
+def test_a_broken_region_is_refused_with_its_line(broken, error):
+    with pytest.raises(ValueError, match=error):
+        starters.starter(broken, "task9", "x.py")
+
+
+def test_every_section_line_is_stripped_for_downloads():
+    text = "a = 1\n# --8<-- [start:setup]\nb = 2\n    # --8<-- [end:setup] trailing\n"
+    assert starters.strip_sections(text) == "a = 1\nb = 2\n"
+
+
+def test_the_task_snippets_are_the_checkers_tasks():
+    assert {starters.task_of(path) for path in starters.task_snippets()} == set(check.TASKS)
+    for task, spec in check.TASKS.items():
+        assert (starters.STARTERS / f"{spec.module}.py").exists(), task
+
+
+def test_starters_are_generated_from_the_snippets():
+    diff = starters.drift()
+    assert not diff, f"starters/ is out of date; run: {starters.REGENERATE}\n{diff}"
+
+
+@pytest.mark.parametrize("task", check.TASKS)
+def test_a_starter_runs_as_far_as_its_first_todo(task, capsys):
+    starter = starters.STARTERS / f"{check.TASKS[task].module}.py"
+    with pytest.raises(NotImplementedError, match=rf"^{task}: [\w.]+ is not implemented yet$"):
+        runpy.run_path(str(starter), run_name="__main__")
+    source = starter.read_text()
+    assert f"# TODO({task}): " in source and "[start:solution]" not in source
+    assert "--8<-- [start:" in source  # the page sections stay: the Assignment page shows them

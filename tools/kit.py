@@ -1,0 +1,146 @@
+"""The assignment kit: starters, checker, tests, written questions and a student notebook.
+
+Built from the snippets, the tests and the pages by the site build (this file is also a
+MkDocs hook, in mkdocs.yml), or alone:
+
+    python tools/kit.py kit.zip
+
+Everything inside comes from a file of the lesson, never a second copy: the starters from
+snippets/ (solution regions left to do), the checker and its tests as they are, the quiz
+questions from docs/quiz.md, each task's statement from docs/assignment.md.
+"""
+
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
+import check  # noqa: E402
+import notebook  # noqa: E402
+import starters  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "assignment-2.1.2"
+DOWNLOAD = f"downloads/{NAME}.zip"  # where the site serves it
+BUILD = ROOT / ".cache" / "kit"
+TEST_FILES = ["conftest.py", "shared_table.py"] + sorted(
+    {name for task in check.TASKS.values() for name in task.tests}
+)
+PYTEST_INI = """[pytest]
+# The kit's own settings, so that no pytest configuration above this folder applies.
+# Run these tests through check.py, which puts your file in place of the lesson's.
+"""
+QUIZ_ANSWER_BOX = re.compile(r"^\?\?\? question.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+
+
+def starter_files() -> dict[str, str]:
+    """{file name: starter}, with every section line stripped, as students get them."""
+    if drift := starters.drift():
+        raise RuntimeError(f"starters/ is out of date; run: {starters.REGENERATE}\n{drift}")
+    return {path.name: starters.strip_sections(text) for path, text in starters.generated().items()}
+
+
+def answers() -> str:
+    """kit/answers.md, its quiz part filled with the questions of docs/quiz.md."""
+    quiz = (ROOT / "docs" / "quiz.md").read_text()
+    questions = QUIZ_ANSWER_BOX.sub("Your answer:\n\n", quiz.split("\n## ", 1)[1])
+    questions = "### " + questions.replace("\n## ", "\n### ").strip() + "\n"
+    template = (ROOT / "kit" / "answers.md").read_text()
+    if "<!-- quiz -->" not in template:
+        raise ValueError("kit/answers.md has no <!-- quiz --> line for the quiz questions")
+    return template.replace("<!-- quiz -->\n", questions)
+
+
+def task_statements() -> dict[str, str]:
+    """{task: its section of docs/assignment.md, without the code}, for the notebook."""
+    page = notebook.page_markdown("assignment.md")
+    tasks_part = page.split("\n## The tasks\n", 1)[1].split("\n## ", 1)[0]
+    sections = re.split(r"^(?=### )", tasks_part, flags=re.MULTILINE)[1:]
+    if len(sections) != len(check.TASKS):
+        raise ValueError(
+            f"docs/assignment.md has {len(sections)} task sections, not {len(check.TASKS)}"
+        )
+    fences = re.compile(r"^```.*?^```\n", re.MULTILINE | re.DOTALL)
+    cleaned = [re.sub(r"\n{3,}", "\n\n", fences.sub("", section)).strip() for section in sections]
+    cleaned = [section.replace("### ", "## ", 1) for section in cleaned]  # under the # title
+    return dict(zip(check.TASKS, cleaned, strict=True))
+
+
+def student_notebook() -> nbformat.NotebookNode:
+    """Per task: its statement, a cell that writes the starter to my_<task>.py, one that runs
+    it, and one that checks it."""
+    files = starter_files()
+    book = nbformat.v4.new_notebook()
+    book.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Lesson 2.1.2: the assignment\n\n"
+            "Keep this notebook beside `check.py` and `tests/`, as the kit unpacks it. For each "
+            "task, write your code in the first cell (running it saves your file), run the "
+            "file with the second, and check it with the lesson's tests with the third. Your "
+            "written answers go in `answers.md`."
+        ),
+        nbformat.v4.new_code_cell("import sys  # the checker runs with this notebook's Python"),
+    ]
+    for (task, statement), spec in zip(
+        task_statements().items(), check.TASKS.values(), strict=True
+    ):
+        mine = f"my_{task}.py"
+        book.cells += [
+            nbformat.v4.new_markdown_cell(statement),
+            nbformat.v4.new_code_cell(f"%%writefile {mine}\n{files[spec.module + '.py']}".strip()),
+            nbformat.v4.new_code_cell(f"%run {mine}"),
+            nbformat.v4.new_code_cell(f"!{{sys.executable}} check.py {task} {mine}"),
+        ]
+    book.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return book
+
+
+def kit_files() -> dict[str, str]:
+    """{path inside the kit: text}."""
+    files = {
+        "README.md": (ROOT / "kit" / "README.md").read_text(),
+        "LICENSE": (ROOT / "LICENSE").read_text(),
+        "LICENSE-TEXT": (ROOT / "LICENSE-TEXT").read_text(),
+        "check.py": (ROOT / "tools" / "check.py").read_text(),
+        "answers.md": answers(),
+        f"{NAME}.ipynb": nbformat.writes(student_notebook()) + "\n",
+        "tests/pytest.ini": PYTEST_INI,
+        # The lesson's own task 1: it builds the table that tasks 2 to 4 are checked on.
+        f"tests/lesson/{check.TABLE_MODULE}.py": starters.strip_sections(
+            (ROOT / "snippets" / f"{check.TABLE_MODULE}.py").read_text()
+        ),
+    }
+    files |= starter_files()
+    files |= {f"tests/{name}": (ROOT / "tests" / name).read_text() for name in TEST_FILES}
+    return files
+
+
+def write_zip(path: Path) -> None:
+    """The kit as a zip with one top folder; fixed dates, so the same lesson gives the same zip."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(kit_files().items()):
+            info = zipfile.ZipInfo(f"{NAME}/{name}", date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text)
+
+
+def on_files(files, config):
+    """MkDocs hook: build the kit and serve it at downloads/assignment-2.1.2.zip."""
+    from mkdocs.structure.files import File
+
+    write_zip(BUILD / DOWNLOAD)
+    files.append(File(DOWNLOAD, str(BUILD), config["site_dir"], config["use_directory_urls"]))
+    return files
+
+
+if __name__ == "__main__":
+    write_zip(Path(sys.argv[1]) if len(sys.argv) > 1 else BUILD / DOWNLOAD)

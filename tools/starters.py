@@ -1,0 +1,161 @@
+"""Turn each task snippet into a starter file: the same file, its solution regions left to do.
+
+A solution region is marked inside a snippet with section lines that the site never shows
+(pymdownx.snippets drops every `--8<--` section line from what it includes). The start line
+says what to write; more start lines continue the sentence:
+
+    # --8<-- [start:solution] look the ids up, then ...
+    # --8<-- [start:solution] ... and return them
+    ...the lesson's code...
+    # --8<-- [end:solution]
+
+In the starter the region becomes a TODO with that sentence and a `raise NotImplementedError`
+that names the task and the function. Starters are generated into starters/, never edited:
+
+    python tools/starters.py           # write starters/*.py from snippets/
+    python tools/starters.py --check   # exit 1 with a diff if starters/ is out of date
+"""
+
+import argparse
+import difflib
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+STARTERS = ROOT / "starters"
+REGENERATE = "python tools/starters.py"
+# The section-line syntax of pymdownx.snippets: the site drops every such line it includes.
+SECTION_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)# --8<-- \[(?P<kind>start|end):(?P<name>[a-z][-_0-9a-z]*)\] ?(?P<text>.*)$"
+)
+DEFINITION = re.compile(r"^(?P<indent>[ \t]*)(?:def|class) (?P<name>\w+)")
+WIDTH = 100  # ruff's line length: the starters pass lint like every file here
+
+
+def task_of(path: Path) -> str:
+    """task3_manual_gather.py -> task3; advanced_embedding_forward.py -> advanced."""
+    return path.stem.split("_")[0]
+
+
+def enclosing_name(lines: list[str], indent: str) -> str:
+    """The qualified name of the def (and class) that the region at `indent` sits in."""
+    names, depth = [], len(indent)
+    for line in reversed(lines):
+        match = DEFINITION.match(line)
+        if match and len(match["indent"]) < depth:
+            names.insert(0, match["name"])
+            depth = len(match["indent"])
+    if not names:
+        raise ValueError("a solution region must sit inside a function")
+    return ".".join(names)
+
+
+def solution_line(lines: list[str], number: int) -> re.Match | None:
+    """The match if line `number` (0-based) is a solution region's start or end line."""
+    match = SECTION_LINE.match(lines[number]) if number < len(lines) else None
+    return match if match and match["name"] == "solution" else None
+
+
+def starter(text: str, task: str, source: str = "snippet") -> str:
+    """The snippet's text with every solution region replaced by a TODO and a raise."""
+    lines, out, number = text.splitlines(), [], 0
+    while number < len(lines):
+        match = solution_line(lines, number)
+        if match is None:
+            out.append(lines[number])
+            number += 1
+            continue
+        if match["kind"] == "end":
+            raise ValueError(f"{source}:{number + 1}: [end:solution] without a start")
+        start, indent, sentence = number + 1, match["indent"], []
+        while (match := solution_line(lines, number)) and match["kind"] == "start":
+            if not match["text"].strip():
+                raise ValueError(f"{source}:{number + 1}: say what to write after [start:solution]")
+            sentence.append(match["text"].strip())
+            number += 1
+        while number < len(lines) and not solution_line(lines, number):
+            number += 1  # the lesson's code: left out of the starter
+        if number == len(lines):
+            raise ValueError(f"{source}:{start}: [start:solution] is never ended")
+        if solution_line(lines, number)["kind"] == "start":
+            raise ValueError(f"{source}:{number + 1}: a solution region starts inside another")
+        number += 1  # past the end line
+        try:
+            name = enclosing_name(out, indent)
+        except ValueError as error:
+            raise ValueError(f"{source}:{start}: {error}") from None
+        out += textwrap.wrap(
+            " ".join(sentence),
+            width=WIDTH,
+            initial_indent=f"{indent}# TODO({task}): ",
+            subsequent_indent=f"{indent}# ",
+            break_on_hyphens=False,
+        )
+        out.append(f'{indent}raise NotImplementedError("{task}: {name} is not implemented yet")')
+    return "\n".join(out) + "\n"
+
+
+def strip_sections(text: str) -> str:
+    """The text without any `--8<--` section line, as the site shows it (for downloads)."""
+    kept = [line for line in text.splitlines() if not SECTION_LINE.match(line)]
+    return "\n".join(kept) + "\n"
+
+
+def task_snippets() -> list[Path]:
+    """The snippets that hold at least one solution region."""
+    return [
+        path
+        for path in sorted(SNIPPETS.glob("*.py"))
+        if any(solution_line([line], 0) for line in path.read_text().splitlines())
+    ]
+
+
+def generated() -> dict[Path, str]:
+    """{starter path: text} for every task snippet."""
+    return {
+        STARTERS / path.name: starter(path.read_text(), task_of(path), path.name)
+        for path in task_snippets()
+    }
+
+
+def drift() -> str:
+    """A unified diff between starters/ and what the snippets make now ('' when equal)."""
+    wanted = generated()
+    diffs = []
+    for path in sorted(set(wanted) | set(STARTERS.glob("*.py"))):
+        have = path.read_text() if path.exists() else ""
+        diffs += difflib.unified_diff(
+            have.splitlines(keepends=True),
+            wanted.get(path, "").splitlines(keepends=True),
+            f"committed {path.relative_to(ROOT)}",
+            "generated from snippets/",
+        )
+    return "".join(diffs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args()
+    if args.check:
+        diff = drift()
+        print(diff or "starters/ is up to date", end="" if diff else "\n")
+        if diff:
+            print(f"starters/ is out of date; run: {REGENERATE}")
+        return 1 if diff else 0
+    STARTERS.mkdir(exist_ok=True)
+    wanted = generated()
+    for stale in set(STARTERS.glob("*.py")) - set(wanted):
+        stale.unlink()
+        print(f"removed {stale.relative_to(ROOT)}")
+    for path, text in wanted.items():
+        path.write_text(text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
