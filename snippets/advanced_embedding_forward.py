@@ -1,37 +1,48 @@
-"""Advanced task: one forward for input_ids or inputs_embeds, with optional sinusoidal PE.
+"""Advanced task: one forward for input_ids or inputs_embeds, with optional
+sinusoidal PE.
 
-The position encoding is the original Transformer's (Vaswani et al. 2017, section 3.5):
+The position encoding is the original Transformer's (Vaswani et al. 2017,
+section 3.5):
     PE[pos, 2i]     = sin(pos / 10000^(2i / D))
     PE[pos, 2i + 1] = cos(pos / 10000^(2i / D))
 Kimi-K2 adds no such term; this wrapper exists to show what it would change.
 
-Bad input fails here, with a message that names the argument, the bad value and the fix,
-instead of deep inside PyTorch (or, on a GPU, as a device-side assert).
+Bad input fails here, with a message that names the argument, the bad value and
+the fix, instead of deep inside PyTorch (or, on a GPU, as a device-side assert).
 
-Run alone:  python advanced_embedding_forward.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python advanced_embedding_forward.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
 import os
+import textwrap
 
 import torch
 import torch.nn as nn
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
 # --8<-- [start:sinusoidal]
-def sinusoidal_table(max_positions: int, dim: int, base: float = 10000.0) -> torch.Tensor:
-    """The (max_positions, dim) sinusoidal table; computed in float64, returned as float32."""
-    # --8<-- [start:solution] raise ValueError for an odd dim ("dim must be even to pair sin and
-    # --8<-- [start:solution] cos, got dim=..."); fill column 2i with sin(pos / base ** (2i / dim))
-    # --8<-- [start:solution] and column 2i + 1 with the cos of the same angle, in float64; return
-    # --8<-- [start:solution] it as float32.
+def sinusoidal_table(
+    max_positions: int, dim: int, base: float = 10000.0
+) -> torch.Tensor:
+    """The (max_positions, dim) sinusoidal table; computed in float64, returned
+    as float32."""
+    # --8<-- [start:solution] raise ValueError for an odd dim ("dim must be even
+    # --8<-- [start:solution] to pair sin and cos, got dim=..."); fill column 2i
+    # --8<-- [start:solution] with sin(pos / base ** (2i / dim)) and column 2i +
+    # --8<-- [start:solution] 1 with the cos of the same angle, in float64;
+    # --8<-- [start:solution] return it as float32.
     if dim % 2:
         raise ValueError(f"dim must be even to pair sin and cos, got dim={dim}")
-    position = torch.arange(max_positions, dtype=torch.float64).unsqueeze(1)  # (P, 1)
-    inv_freq = base ** (-torch.arange(0, dim, 2, dtype=torch.float64) / dim)  # (D/2,)
+    # (P, 1)
+    position = torch.arange(max_positions, dtype=torch.float64).unsqueeze(1)
+    # (D/2,)
+    inv_freq = base ** (-torch.arange(0, dim, 2, dtype=torch.float64) / dim)
     angles = position * inv_freq  # (P, D/2)
     table = torch.empty(max_positions, dim, dtype=torch.float64)
     table[:, 0::2] = torch.sin(angles)
@@ -46,13 +57,13 @@ def check_input_ids(input_ids, weight: torch.Tensor) -> None:
     """Raise a clear error for ids that nn.Embedding(weight) cannot look up."""
     if not isinstance(input_ids, torch.Tensor):
         raise TypeError(
-            f"input_ids must be a torch.Tensor, got {type(input_ids).__name__}; "
-            "wrap it: torch.tensor(input_ids)"
+            "input_ids must be a torch.Tensor, got "
+            f"{type(input_ids).__name__}; wrap it: torch.tensor(input_ids)"
         )
     if input_ids.dtype not in (torch.int64, torch.int32):
         raise TypeError(
-            f"input_ids must hold integer token ids, got dtype {input_ids.dtype}; "
-            "convert with input_ids.long()"
+            "input_ids must hold integer token ids, got dtype "
+            f"{input_ids.dtype}; convert with input_ids.long()"
         )
     if input_ids.dim() != 2:
         raise ValueError(
@@ -67,8 +78,9 @@ def check_input_ids(input_ids, weight: torch.Tensor) -> None:
         )
     if input_ids.numel() == 0:
         return
-    # One pass over the ids, before the lookup: on a GPU an id out of range would
-    # otherwise raise a device-side assert that poisons the whole CUDA context.
+    # One pass over the ids, before the lookup: on a GPU an id out of range
+    # would otherwise raise a device-side assert that poisons the whole CUDA
+    # context.
     low, high = (int(x) for x in torch.aminmax(input_ids))
     vocab_size = weight.shape[0]
     if low < 0 or high >= vocab_size:
@@ -82,8 +94,12 @@ def check_input_ids(input_ids, weight: torch.Tensor) -> None:
 
 
 def check_inputs_embeds(inputs_embeds, weight: torch.Tensor) -> None:
-    """Raise a clear error for embeddings that cannot stand in for this table's output."""
-    if not isinstance(inputs_embeds, torch.Tensor) or not inputs_embeds.is_floating_point():
+    """Raise a clear error for embeddings that cannot stand in for this table's
+    output."""
+    if (
+        not isinstance(inputs_embeds, torch.Tensor)
+        or not inputs_embeds.is_floating_point()
+    ):
         kind = getattr(inputs_embeds, "dtype", type(inputs_embeds).__name__)
         raise TypeError(
             f"inputs_embeds must be a floating-point tensor, got {kind}; "
@@ -91,8 +107,8 @@ def check_inputs_embeds(inputs_embeds, weight: torch.Tensor) -> None:
         )
     if inputs_embeds.dim() != 3:
         raise ValueError(
-            f"inputs_embeds must be 3-D (batch, seq_len, hidden_size), got shape "
-            f"{tuple(inputs_embeds.shape)}; for one sequence use "
+            "inputs_embeds must be 3-D (batch, seq_len, hidden_size), got "
+            f"shape {tuple(inputs_embeds.shape)}; for one sequence use "
             "inputs_embeds.unsqueeze(0)"
         )
     if inputs_embeds.shape[-1] != weight.shape[1]:
@@ -111,7 +127,8 @@ def check_inputs_embeds(inputs_embeds, weight: torch.Tensor) -> None:
 
 # --8<-- [start:wrapper]
 class EmbeddingForward(nn.Module):
-    """Token embeddings from exactly one of input_ids / inputs_embeds, plus optional PE."""
+    """Token embeddings from exactly one of input_ids / inputs_embeds, plus
+    optional PE."""
 
     def __init__(
         self,
@@ -123,23 +140,31 @@ class EmbeddingForward(nn.Module):
         device=DEVICE,
     ):
         super().__init__()
-        self.embed_tokens = nn.Embedding(vocab_size, hidden_size, padding_idx, device=device)
+        self.embed_tokens = nn.Embedding(
+            vocab_size, hidden_size, padding_idx, device=device
+        )
         self.add_positions = add_positions
-        if add_positions:  # a buffer: moves with .to(device), but is not trained
+        # a buffer: moves with .to(device), but is not trained
+        if add_positions:
             table = sinusoidal_table(max_positions, hidden_size).to(device)
             self.register_buffer("position_table", table, persistent=False)
 
     def forward(self, input_ids=None, inputs_embeds=None):
-        # --8<-- [start:solution] raise ValueError unless exactly one input is given ("pass exactly
-        # --8<-- [start:solution] one of input_ids or inputs_embeds, got both" or "..., got
-        # --8<-- [start:solution] neither"); check it with check_input_ids or check_inputs_embeds;
-        # --8<-- [start:solution] look the ids up; if add_positions, raise ValueError for a sequence
-        # --8<-- [start:solution] longer than max_positions (naming both numbers and the fix) and
-        # --8<-- [start:solution] add position_table[:T], in the embeddings' dtype, to every
-        # --8<-- [start:solution] position, pads included.
+        # --8<-- [start:solution] raise ValueError unless exactly one input is
+        # --8<-- [start:solution] given ("pass exactly one of input_ids or
+        # --8<-- [start:solution] inputs_embeds, got both" or "..., got
+        # --8<-- [start:solution] neither"); check it with check_input_ids or
+        # --8<-- [start:solution] check_inputs_embeds; look the ids up; if
+        # --8<-- [start:solution] add_positions, raise ValueError for a sequence
+        # --8<-- [start:solution] longer than max_positions (naming both numbers
+        # --8<-- [start:solution] and the fix) and add position_table[:T], in
+        # --8<-- [start:solution] the embeddings' dtype, to every position, pads
+        # --8<-- [start:solution] included.
         if (input_ids is None) == (inputs_embeds is None):
             given = "both" if input_ids is not None else "neither"
-            raise ValueError(f"pass exactly one of input_ids or inputs_embeds, got {given}")
+            raise ValueError(
+                f"pass exactly one of input_ids or inputs_embeds, got {given}"
+            )
         if input_ids is not None:
             check_input_ids(input_ids, self.embed_tokens.weight)
             hidden = self.embed_tokens(input_ids)
@@ -148,14 +173,19 @@ class EmbeddingForward(nn.Module):
             hidden = inputs_embeds
         if not self.add_positions:
             return hidden
-        seq_length, max_positions = hidden.shape[1], self.position_table.shape[0]
+        seq_length, max_positions = (
+            hidden.shape[1],
+            self.position_table.shape[0],
+        )
         if seq_length > max_positions:
             raise ValueError(
-                f"sequence length {seq_length} is longer than the position table "
-                f"(max_positions={max_positions}); build EmbeddingForward with "
-                f"max_positions >= {seq_length}, or split the sequence"
+                f"sequence length {seq_length} is longer than the position "
+                f"table (max_positions={max_positions}); build "
+                f"EmbeddingForward with max_positions >= {seq_length}, or "
+                "split the sequence"
             )
-        return hidden + self.position_table[:seq_length].to(hidden.dtype)  # (B,T,D) + (T,D)
+        # (B,T,D) + (T,D)
+        return hidden + self.position_table[:seq_length].to(hidden.dtype)
         # --8<-- [end:solution]
 
     # --8<-- [end:wrapper]
@@ -166,7 +196,11 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     torch.set_printoptions(precision=4, sci_mode=False)
     forward = EmbeddingForward(
-        vocab_size=10, hidden_size=8, padding_idx=0, add_positions=True, max_positions=16
+        vocab_size=10,
+        hidden_size=8,
+        padding_idx=0,
+        add_positions=True,
+        max_positions=16,
     )
     input_ids = torch.tensor([[1, 2]], device=DEVICE)
 
@@ -179,26 +213,43 @@ if __name__ == "__main__":
     # --8<-- [end:before-after]
 
     # --8<-- [start:same-token]
-    same_token = torch.tensor([[5, 5]], device=DEVICE)  # one token, at positions 0 and 1
+    # one token, at positions 0 and 1
+    same_token = torch.tensor([[5, 5]], device=DEVICE)
     plain = EmbeddingForward(10, 8, padding_idx=0)  # no PE: the Kimi-K2 way
     plain.embed_tokens.load_state_dict(forward.embed_tokens.state_dict())
-    with_pe, without_pe = forward(input_ids=same_token), plain(input_ids=same_token)
-    print("with PE, positions differ:", not torch.equal(with_pe[0, 0], with_pe[0, 1]))
-    print("without PE, identical:   ", torch.equal(without_pe[0, 0], without_pe[0, 1]))
+    with_pe, without_pe = (
+        forward(input_ids=same_token),
+        plain(input_ids=same_token),
+    )
+    print(
+        "with PE, positions differ:",
+        not torch.equal(with_pe[0, 0], with_pe[0, 1]),
+    )
+    print(
+        "without PE, identical:   ",
+        torch.equal(without_pe[0, 0], without_pe[0, 1]),
+    )
     # --8<-- [end:same-token]
 
     # --8<-- [start:bad-input]
     bad_calls = {
         "both": dict(input_ids=input_ids, inputs_embeds=before),
         "float ids": dict(input_ids=input_ids.float()),
-        "id out of range": dict(input_ids=torch.tensor([[1, 10]], device=DEVICE)),
+        "id out of range": dict(
+            input_ids=torch.tensor([[1, 10]], device=DEVICE)
+        ),
         "1-D ids": dict(input_ids=torch.tensor([1, 2], device=DEVICE)),
-        "wrong hidden size": dict(inputs_embeds=torch.randn(1, 2, 7, device=DEVICE)),
-        "too long for PE": dict(input_ids=torch.ones(1, 17, dtype=torch.long, device=DEVICE)),
+        "wrong hidden size": dict(
+            inputs_embeds=torch.randn(1, 2, 7, device=DEVICE)
+        ),
+        "too long for PE": dict(
+            input_ids=torch.ones(1, 17, dtype=torch.long, device=DEVICE)
+        ),
     }
     for name, kwargs in bad_calls.items():
         try:
             forward(**kwargs)
         except (TypeError, ValueError, IndexError) as error:
-            print(f"{name:>17} -> {type(error).__name__}: {error}")
+            explained = textwrap.fill(f"{type(error).__name__}: {error}", 74)
+            print(f"{name}:\n" + textwrap.indent(explained, "    "))
     # --8<-- [end:bad-input]

@@ -1,11 +1,14 @@
-"""Efficiency 1: a batch touches a few rows, but the default gradient is as big as the table.
+"""Efficiency 1: a batch touches a few rows, but the default gradient is as big
+as the table.
 
-nn.Embedding(sparse=True) returns a sparse gradient holding only the looked-up rows, and
-torch.optim.SparseAdam updates only those rows. Measured on the lesson's V = 100352 rows with
-D = 256, so the dense gradient fits anywhere. At D = 4096 the dense gradient and the sparse
-values are 16x larger; the sparse indices (8 bytes per row) are not, so the ratio barely moves.
+nn.Embedding(sparse=True) returns a sparse gradient holding only the looked-up
+rows, and torch.optim.SparseAdam updates only those rows. Measured on the
+lesson's V = 100352 rows with D = 256, so the dense gradient fits anywhere. At D
+= 4096 the dense gradient and the sparse values are 16x larger; the sparse
+indices (8 bytes per row) are not, so the ratio barely moves.
 
-Run alone:  python efficiency_sparse_grad.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python efficiency_sparse_grad.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
@@ -14,15 +17,20 @@ import os
 import torch
 import torch.nn as nn
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
 # --8<-- [start:grad-bytes]
-def gradient_bytes(sparse: bool, input_ids: torch.Tensor, vocab_size=100352, hidden_size=256):
+def gradient_bytes(
+    sparse: bool, input_ids: torch.Tensor, vocab_size=100352, hidden_size=256
+):
     """Bytes of the table's gradient after one backward pass over input_ids."""
     torch.manual_seed(0)
-    table = nn.Embedding(vocab_size, hidden_size, sparse=sparse, device=input_ids.device)
+    table = nn.Embedding(
+        vocab_size, hidden_size, sparse=sparse, device=input_ids.device
+    )
     table(input_ids).sum().backward()
     grad = table.weight.grad
     if grad.is_sparse:  # indices (1, nnz) int64 + values (nnz, D)
@@ -35,7 +43,8 @@ def gradient_bytes(sparse: bool, input_ids: torch.Tensor, vocab_size=100352, hid
 if __name__ == "__main__":
     # --8<-- [start:compare]
     torch.manual_seed(0)
-    input_ids = torch.randint(1, 100352, (4, 16), device=DEVICE)  # one small batch: 64 ids
+    # one small batch: 64 ids
+    input_ids = torch.randint(1, 100352, (4, 16), device=DEVICE)
     dense, _ = gradient_bytes(False, input_ids)
     sparse, table = gradient_bytes(True, input_ids)
     rows = table.weight.grad.coalesce().values().shape[0]
@@ -52,10 +61,12 @@ if __name__ == "__main__":
         "rows changed by one SparseAdam step:",
         int(changed.sum()),
         "| all of them looked up:",
-        bool(torch.isin(changed.nonzero().flatten(), input_ids.flatten()).all()),
+        bool(
+            torch.isin(changed.nonzero().flatten(), input_ids.flatten()).all()
+        ),
     )
     try:  # most optimizers refuse sparse gradients: AdamW, for one
         torch.optim.AdamW(table.parameters()).step()
     except RuntimeError as error:
-        print("AdamW ->", error)
+        print(f"AdamW -> RuntimeError:\n  {error}")
     # --8<-- [end:sparse-adam]

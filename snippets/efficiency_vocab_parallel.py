@@ -1,12 +1,15 @@
-"""Efficiency 3: one table split across processes by rows (vocabulary parallelism).
+"""Efficiency 3: one table split across processes by rows (vocabulary
+parallelism).
 
-Each of the world_size processes holds V / world_size rows. Two ways, both equal to the
-single table bit for bit:
-  * by hand, Megatron-LM style: mask the ids outside my rows, look up the rest, zero the
-    masked rows, and all-reduce (sum) across processes;
-  * with PyTorch's tensor parallelism: parallelize_module(..., RowwiseParallel(...)).
+Each of the world_size processes holds V / world_size rows. Two ways, both equal
+to the single table bit for bit:
+  * by hand, Megatron-LM style: mask the ids outside my rows, look up the rest,
+    zero the masked rows, and all-reduce (sum) across processes;
+  * with PyTorch's tensor parallelism:
+    parallelize_module(..., RowwiseParallel(...)).
 
-Run:  torchrun --nproc_per_node=2 efficiency_vocab_parallel.py   (gloo on CPU, NCCL on GPU)
+Run:  torchrun --nproc_per_node=2 efficiency_vocab_parallel.py
+      (gloo on CPU, NCCL on GPU)
       python efficiency_vocab_parallel.py   starts those 2 processes itself
 """
 
@@ -18,19 +21,25 @@ import torch
 import torch.distributed as dist
 import torch.nn as nn
 from torch.distributed.tensor import Replicate
-from torch.distributed.tensor.parallel import RowwiseParallel, parallelize_module
+from torch.distributed.tensor.parallel import (
+    RowwiseParallel,
+    parallelize_module,
+)
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 VOCAB, HIDDEN = 1000, 64
 # --8<-- [end:setup]
 
 
 # --8<-- [start:by-hand]
 class AllReduceSum(torch.autograd.Function):
-    """Sum across processes going forward; pass the gradient through unchanged going back.
+    """Sum across processes going forward; pass the gradient through unchanged
+    going back.
 
-    Every process computes the same loss over the whole batch, so its gradient is already
-    complete; all-reducing it again would count each gradient world_size times.
+    Every process computes the same loss over the whole batch, so its gradient
+    is already complete; all-reducing it again would count each gradient
+    world_size times.
     """
 
     @staticmethod
@@ -45,13 +54,16 @@ class AllReduceSum(torch.autograd.Function):
 
 
 def vocab_parallel_lookup(input_ids, local_weight, start):
-    """This process's share of the lookup: rows [start, start + local rows) of the table."""
+    """This process's share of the lookup: rows [start, start + local rows) of
+    the table."""
     end = start + local_weight.shape[0]
     outside = (input_ids < start) | (input_ids >= end)
-    local_ids = (input_ids - start).masked_fill(outside, 0)  # any valid row; zeroed below
+    # any valid row; zeroed below
+    local_ids = (input_ids - start).masked_fill(outside, 0)
     partial = nn.functional.embedding(local_ids, local_weight)
     partial = partial.masked_fill(outside.unsqueeze(-1), 0)
-    return AllReduceSum.apply(partial)  # each row comes from exactly one process
+    # each row comes from exactly one process
+    return AllReduceSum.apply(partial)
     # --8<-- [end:by-hand]
 
 
@@ -59,26 +71,38 @@ def main():
     # --8<-- [start:run]
     dist.init_process_group("nccl" if DEVICE.type == "cuda" else "gloo")
     rank, world = dist.get_rank(), dist.get_world_size()
-    device = torch.device(DEVICE.type, rank) if DEVICE.type == "cuda" else DEVICE
+    device = (
+        torch.device(DEVICE.type, rank) if DEVICE.type == "cuda" else DEVICE
+    )
 
-    torch.manual_seed(0)  # every process builds the same full table, to compare against
+    # every process builds the same full table, to compare against
+    torch.manual_seed(0)
     full = nn.Embedding(VOCAB, HIDDEN, device=device)
     input_ids = torch.randint(0, VOCAB, (4, 8), device=device)
     expected = full(input_ids)
 
     rows = VOCAB // world
-    local = full.weight.detach()[rank * rows : (rank + 1) * rows].clone().requires_grad_()
+    local = (
+        full.weight.detach()[rank * rows : (rank + 1) * rows]
+        .clone()
+        .requires_grad_()
+    )
     by_hand = vocab_parallel_lookup(input_ids, local, rank * rows)
     by_hand.sum().backward()
     full_grad = torch.autograd.grad(expected.sum(), full.weight)[0]
 
     mesh = dist.device_mesh.init_device_mesh(device.type, (world,))
     sharded = parallelize_module(
-        nn.Embedding(VOCAB, HIDDEN, device=device), mesh, RowwiseParallel(input_layouts=Replicate())
+        nn.Embedding(VOCAB, HIDDEN, device=device),
+        mesh,
+        RowwiseParallel(input_layouts=Replicate()),
     )
     with torch.no_grad():  # load the same weights into this process's shard
-        sharded.weight.to_local().copy_(full.weight[rank * rows : (rank + 1) * rows])
-    by_pytorch = sharded(input_ids)  # output layout Replicate: the summed, full lookup
+        sharded.weight.to_local().copy_(
+            full.weight[rank * rows : (rank + 1) * rows]
+        )
+    # output layout Replicate: the summed, full lookup
+    by_pytorch = sharded(input_ids)
 
     checks = {
         "by hand == single table": torch.equal(by_hand, expected),
@@ -89,7 +113,10 @@ def main():
         "my shard": tuple(sharded.weight.to_local().shape),
     }
     if rank == 0:
-        print(f"{world} processes ({dist.get_backend()}), each holding {rows} of {VOCAB} rows")
+        backend = dist.get_backend()
+        print(
+            f"{world} processes ({backend}), each with {rows} of {VOCAB} rows"
+        )
         for name, value in checks.items():
             print(f"  {name}: {value}")
     dist.destroy_process_group()
@@ -99,13 +126,24 @@ def main():
 if __name__ == "__main__":
     if "RANK" in os.environ:  # started by torchrun
         main()
-    elif DEVICE.type == "cuda" and torch.cuda.device_count() < 2:  # NCCL: one GPU per process
+    elif DEVICE.type == "cuda" and torch.cuda.device_count() < 2:
+        # NCCL needs one GPU per process
         print(
-            f"2 processes need 2 GPUs with NCCL; this machine has {torch.cuda.device_count()}. "
-            "Run it on the CPU (gloo), or on a machine with 2 GPUs."
+            "2 processes need 2 GPUs with NCCL; this machine has "
+            f"{torch.cuda.device_count()}. Run it on the CPU (gloo), or on a "
+            "machine with 2 GPUs."
         )
     else:  # started by hand: launch 2 processes of this file, as torchrun would
         from torch.distributed.run import main as torchrun
 
-        os.environ.setdefault("OMP_NUM_THREADS", "1")  # torchrun warns when it has to choose
-        sys.exit(torchrun(["--standalone", "--nproc_per_node=2", os.path.abspath(__file__)]))
+        # torchrun warns when it has to choose
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        sys.exit(
+            torchrun(
+                [
+                    "--standalone",
+                    "--nproc_per_node=2",
+                    os.path.abspath(__file__),
+                ]
+            )
+        )

@@ -1,9 +1,12 @@
-"""Task 1, continued: after a backward pass the pad row has received no gradient.
+"""Task 1, continued: after a backward pass the pad row has received no
+gradient.
 
-A toy table (V = 6, D = 4) so the whole gradient fits on screen; the tests check the
-same on the lesson's full table, where this gradient is a dense 1.53 GiB tensor.
+A toy table (V = 6, D = 4) so the whole gradient fits on screen; the tests check
+the same on the lesson's full table, where this gradient is a dense 1.53 GiB
+tensor.
 
-Run alone:  python task1_pad_gradient.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python task1_pad_gradient.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
@@ -12,7 +15,8 @@ import os
 import torch
 import torch.nn as nn
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
@@ -24,5 +28,6 @@ if __name__ == "__main__":
 
     hidden = embed_tokens(input_ids)
     hidden.sum().backward()  # d(sum)/d(each looked-up number) = 1
-    print(embed_tokens.weight.grad)  # row 0 (pad): zeros; rows 4, 5: never looked up
+    # row 0 (pad): zeros; rows 4, 5: never looked up
+    print(embed_tokens.weight.grad)
     # --8<-- [end:gradient]

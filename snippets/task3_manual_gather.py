@@ -1,9 +1,11 @@
-"""Task 3: the lookup by hand. Picking rows of the weight equals the module's output.
+"""Task 3: the lookup by hand. Picking rows of the weight equals the module's
+output.
 
-The seed's line passes index_select a 2-D index, which it refuses. This file runs that
-line exactly as written, shows the error, then the fix.
+The seed's line passes index_select a 2-D index, which it refuses. This file
+runs that line exactly as written, shows the error, then the fix.
 
-Run alone:  python task3_manual_gather.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python task3_manual_gather.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
@@ -12,7 +14,8 @@ import os
 import torch
 import torch.nn as nn
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
@@ -24,10 +27,14 @@ def seed_gather(weight: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
 
 
 # --8<-- [start:manual-gather]
-def manual_gather(weight: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
-    """Flatten the ids to 1-D, pick those rows, then restore the (B, T, D) shape."""
-    # --8<-- [start:solution] pick the rows of `weight` with torch.index_select, which takes a 1-D
-    # --8<-- [start:solution] index, then view them as (B, T, D) for ids of any shape (B, T).
+def manual_gather(
+    weight: torch.Tensor, input_ids: torch.Tensor
+) -> torch.Tensor:
+    """Flatten the ids to 1-D, pick those rows, then restore the (B, T, D)
+    shape."""
+    # --8<-- [start:solution] pick the rows of `weight` with torch.index_select,
+    # --8<-- [start:solution] which takes a 1-D index, then view them as (B, T,
+    # --8<-- [start:solution] D) for ids of any shape (B, T).
     rows = torch.index_select(weight, 0, input_ids.reshape(-1))  # (B*T, D)
     return rows.view(*input_ids.shape, weight.shape[1])  # (B, T, D)
     # --8<-- [end:solution]
@@ -37,8 +44,8 @@ def manual_gather(weight: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor
 if __name__ == "__main__":
     # --8<-- [start:seed-as-written]
     torch.manual_seed(0)
-    # V does not matter here: 1000 rows of the lesson's D = 4096 run in a second, and the
-    # tests run the same functions on the full 100352-row table.
+    # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
+    # second, and the tests run the same functions on the full 100352-row table.
     embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
     first_rows = embed_tokens.weight[:5]  # the seed's "first 5 rows"
     indices = torch.tensor([1, 3], device=DEVICE)
@@ -55,6 +62,8 @@ if __name__ == "__main__":
 
     print(manual.shape, module.shape)
     print(torch.equal(manual, module))  # bit for bit, not just close
-    print(torch.equal(embed_tokens.weight[input_ids], module))  # plain indexing gathers too
-    print(torch.equal(first_rows[indices], module[0]))  # rows 1 and 3 of the first five
+    # plain indexing gathers too
+    print(torch.equal(embed_tokens.weight[input_ids], module))
+    # rows 1 and 3 of the first five
+    print(torch.equal(first_rows[indices], module[0]))
     # --8<-- [end:fixed]

@@ -1,10 +1,14 @@
-"""Theory 3: why the lookup is cheap. It copies rows; the one-hot matmul does arithmetic.
+"""Theory 3: why the lookup is cheap. It copies rows; the one-hot matmul does
+arithmetic.
 
 For N = B x T tokens, a table of V rows of D numbers, and b bytes per number:
-    gather:          reads N x D x b bytes of the table, writes N x D x b, 0 FLOPs
-    one-hot matmul:  2 x N x V x D FLOPs, and builds an (N, V) one-hot matrix first
+    gather:          reads N x D x b bytes of the table, writes N x D x b,
+                     0 FLOPs
+    one-hot matmul:  2 x N x V x D FLOPs, and builds an (N, V) one-hot matrix
+                     first
 
-Run alone:  python theory3_lookup_cost.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python theory3_lookup_cost.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
@@ -14,13 +18,17 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
 # --8<-- [start:cost]
-def lookup_cost(tokens: int, vocab_size: int, hidden_size: int, dtype: torch.dtype) -> dict:
-    """Bytes moved by the gather, and the work of the one-hot matmul that equals it."""
+def lookup_cost(
+    tokens: int, vocab_size: int, hidden_size: int, dtype: torch.dtype
+) -> dict:
+    """Bytes moved by the gather, and the work of the one-hot matmul that equals
+    it."""
     row_bytes = hidden_size * dtype.itemsize
     return {
         "gather bytes read + written": 2 * tokens * row_bytes,
@@ -38,7 +46,9 @@ if __name__ == "__main__":
         "Kimi-K2, bf16": (163840, 7168, torch.bfloat16),
     }.items():
         print(f"{name}, 4096 tokens:")
-        for what, amount in lookup_cost(4096, vocab_size, hidden_size, dtype).items():
+        for what, amount in lookup_cost(
+            4096, vocab_size, hidden_size, dtype
+        ).items():
             print(f"  {what:<28} {amount:>22,}")
     # --8<-- [end:numbers]
 

@@ -1,6 +1,7 @@
 """Task 1: the basic forward. Look up four token ids, the last one a pad.
 
-Run alone:  python task1_basic_forward.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python task1_basic_forward.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
@@ -9,16 +10,20 @@ import os
 import torch
 import torch.nn as nn
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
 # --8<-- [start:build]
 def build_embed_tokens(device=DEVICE) -> nn.Embedding:
-    """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to the pad."""
-    # TODO(task1): return an nn.Embedding of the sizes above whose row 0 is the pad's (padding_idx),
-    # built on `device`.
-    raise NotImplementedError("task1: build_embed_tokens is not implemented yet")
+    """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to
+    the pad."""
+    # TODO(task1): return an nn.Embedding of the sizes above whose row 0 is the
+    # pad's (padding_idx), built on `device`.
+    raise NotImplementedError(
+        "task1: build_embed_tokens is not implemented yet"
+    )
     # --8<-- [end:build]
 
 
@@ -31,5 +36,6 @@ if __name__ == "__main__":
 
     print(hidden.shape)
     print(hidden[0, 0, :5])  # first five dims of the first token
-    print(torch.equal(hidden[0, 3], torch.zeros(4096, device=DEVICE)))  # the pad row is zeros
+    # the pad row is zeros
+    print(torch.equal(hidden[0, 3], torch.zeros(4096, device=DEVICE)))
     # --8<-- [end:forward]

@@ -48,7 +48,7 @@ def test_the_memory_snippet_sizes_kimi_k2_from_the_facts():
     output = (ROOT / "docs" / "outputs" / "cpu" / "theory3_table_memory.txt").read_text()
     v, d = facts.value("kimi_k2", "vocab_size"), facts.value("kimi_k2", "hidden_size")
     assert f"Kimi-K2 (V={v}, D={d})" in output
-    assert f"{v * d:,} parameters" in output
+    assert f"{v * d:,} params" in output
 
 
 def test_rendered_facts_link_to_their_source():

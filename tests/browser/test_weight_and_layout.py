@@ -61,10 +61,6 @@ CODE_WIDTHS = """() => [...document.querySelectorAll('article pre')]
     }))"""
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="snippet and output lines of up to 176 characters: they are being cut to 80",
-)
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "quiz/"], ids=page_id)  # quiz: no code
 def test_no_code_block_scrolls_sideways_at_1280_pixels(page, base_url, path):
     assert page.viewport_size == {"width": 1280, "height": 900}

@@ -1,6 +1,7 @@
 """Task 4: a padded batch, its attention mask, and a mean that ignores the pads.
 
-Run alone:  python task4_batch_padding.py      (LESSON_DEVICE=cuda runs it on a GPU)
+Run alone:  python task4_batch_padding.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
 """
 
 # --8<-- [start:setup]
@@ -9,21 +10,25 @@ import os
 import torch
 import torch.nn as nn
 
-DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))  # the one switch: cpu or cuda
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
 # --8<-- [start:masked-mean]
-def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+def masked_mean(
+    hidden: torch.Tensor, attention_mask: torch.Tensor
+) -> torch.Tensor:
     """Mean over the real tokens of each row: (B, T, D) -> (B, D).
 
-    A row with no real token gives a zero vector, not NaN: the count is clamped to 1.
-    Pads are selected away (masked_fill), not multiplied by 0, so even an inf or NaN
-    sitting at a pad position cannot leak into the mean.
+    A row with no real token gives a zero vector, not NaN: the count is clamped
+    to 1. Pads are selected away (masked_fill), not multiplied by 0, so even an
+    inf or NaN sitting at a pad position cannot leak into the mean.
     """
-    # --8<-- [start:solution] select the pads away with masked_fill (a multiply by the mask turns an
-    # --8<-- [start:solution] inf at a pad into nan), sum over the sequence, and divide each row by
-    # --8<-- [start:solution] its own count of real tokens, clamped to at least 1.
+    # --8<-- [start:solution] select the pads away with masked_fill (a multiply
+    # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
+    # --8<-- [start:solution] over the sequence, and divide each row by its own
+    # --8<-- [start:solution] count of real tokens, clamped to at least 1.
     # Wrong on purpose: a plain mean over the sequence, pads included.
     return hidden.mean(dim=1)
     # --8<-- [end:solution]
@@ -33,8 +38,8 @@ def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Ten
 if __name__ == "__main__":
     # --8<-- [start:batch]
     torch.manual_seed(0)
-    # V does not matter here: 1000 rows of the lesson's D = 4096 run in a second, and the
-    # tests run the same functions on the full 100352-row table.
+    # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
+    # second, and the tests run the same functions on the full 100352-row table.
     embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
     input_ids = torch.tensor([[1, 2, 0], [3, 0, 4]], device=DEVICE)
     hidden = embed_tokens(input_ids)  # (2, 3, 4096)
@@ -43,9 +48,13 @@ if __name__ == "__main__":
 
     pooled = masked_mean(hidden, attention_mask)
     print(pooled.shape)
-    expected = torch.stack([hidden[0, :2].mean(dim=0), hidden[1, [0, 2]].mean(dim=0)])
-    print(torch.allclose(pooled, expected))  # each row averages its two real tokens
-    print(torch.allclose(pooled, hidden.mean(dim=1)))  # a plain mean would count the pads
+    expected = torch.stack(
+        [hidden[0, :2].mean(dim=0), hidden[1, [0, 2]].mean(dim=0)]
+    )
+    # each row averages its two real tokens
+    print(torch.allclose(pooled, expected))
+    # a plain mean would count the pads
+    print(torch.allclose(pooled, hidden.mean(dim=1)))
     # --8<-- [end:batch]
 
     # --8<-- [start:all-pad]
