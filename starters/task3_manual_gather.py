@@ -1,8 +1,8 @@
 """Task 3: the lookup by hand. Picking rows of the weight equals the module's
 output.
 
-The seed's line passes index_select a 2-D index, which it refuses. This file
-runs that line exactly as written, shows the error, then the fix.
+The task sheet's line passes index_select a 2-D index, which it refuses. This
+file runs that line exactly as written, shows the error, then the fix.
 
 Run alone:  python task3_manual_gather.py
             (LESSON_DEVICE=cuda runs it on a GPU)
@@ -19,11 +19,12 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 # --8<-- [end:setup]
 
 
-# --8<-- [start:seed-gather]
-def seed_gather(weight: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
-    """The seed's line, as written: the index has shape (1, 2), not (2,)."""
+# --8<-- [start:sheet-gather]
+def sheet_gather(weight: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
+    """The task sheet's line, as written: its index has shape (1, 2), not
+    (2,)."""
     return torch.index_select(weight, 0, indices.unsqueeze(0).expand(1, -1))
-    # --8<-- [end:seed-gather]
+    # --8<-- [end:sheet-gather]
 
 
 # --8<-- [start:manual-gather]
@@ -40,18 +41,18 @@ def manual_gather(
 
 
 if __name__ == "__main__":
-    # --8<-- [start:seed-as-written]
+    # --8<-- [start:sheet-as-written]
     torch.manual_seed(0)
     # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
     # second, and the tests run the same functions on the full 100352-row table.
     embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
-    first_rows = embed_tokens.weight[:5]  # the seed's "first 5 rows"
+    first_rows = embed_tokens.weight[:5]  # the task sheet's "first 5 rows"
     indices = torch.tensor([1, 3], device=DEVICE)
     try:
-        manual = seed_gather(embed_tokens.weight, indices)
+        manual = sheet_gather(embed_tokens.weight, indices)
     except IndexError as error:
-        print("seed's code ->", type(error).__name__ + ":", error)
-    # --8<-- [end:seed-as-written]
+        print(f"task sheet's code -> {type(error).__name__}:\n  {error}")
+    # --8<-- [end:sheet-as-written]
 
     # --8<-- [start:fixed]
     input_ids = indices.unsqueeze(0)  # [[1, 3]]: batch of one, two tokens

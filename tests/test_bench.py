@@ -97,15 +97,26 @@ def test_the_table_has_every_variant_at_every_size():
     assert {r["rows"] for r in rows} == {"512", "4096", "16384"}
 
 
+def band(label: str) -> tuple[float, float]:
+    """`LABEL: low to high` in the report."""
+    match = re.search(re.escape(label) + r": ([\d.]+) to ([\d.]+)", CAPTURE.read_text())
+    assert match, f"{label!r} is not in {CAPTURE.name}: run nox -s bench"
+    return float(match[1]), float(match[2])
+
+
 @pytest.mark.parametrize("rows", [4096, 16384])
-def test_like_for_like_a_gather_is_a_copy(rows):
-    # The target: into a buffer, at least 90% of the copy's speed at N >= 4096 in fp32.
-    assert 0.9 <= number(f"buffered gather vs buffered copy, float32, {rows} rows") <= 1.15
+def test_like_for_like_a_gather_is_nearly_a_copy(rows):
+    # The target: into a buffer, at least 90% of the copy's speed from 4096 rows in fp32.
+    assert number(f"buffered gather vs buffered copy, float32, {rows} rows") >= 0.9
+    low, high = band("buffered gather, every size")
+    assert low >= 0.85  # every size and dtype: nearly a copy
 
 
-def test_ratios_above_1_are_no_bigger_than_the_copy_against_itself():
+def test_no_gather_beats_the_copy_by_more_than_the_copy_beats_itself():
     gathers = [r["vs"] for r in table() if r["variant"] == "index_select(out=)"]
     noise = [r["vs"] for r in table() if r["variant"] == "copy_ (again)"]
+    assert band("buffered gather, every size") == (min(gathers), max(gathers))
+    assert band("the copy against itself, every size") == (min(noise), max(noise))
     assert max(gathers) <= max(noise) + 0.05
 
 
@@ -114,11 +125,26 @@ def test_a_fresh_output_costs_more_than_the_scattered_reads(rows):
     clone_over_copy = number(f"a fresh output costs, float32, {rows} rows: clone takes")
     gather_over_copy = 1 / number(f"buffered gather vs buffered copy, float32, {rows} rows")
     assert clone_over_copy > 1.5 and clone_over_copy > gather_over_copy
+    assert 0.85 <= number(f"F.embedding vs clone, float32, {rows} rows") <= 1.15  # pays it too
 
 
-def test_huge_pages_make_fresh_outputs_cheaper():
+def test_a_small_output_escapes_the_cost():
+    assert number("a fresh output costs, bfloat16, 512 rows: clone takes") < 1.3
+
+
+def test_huge_pages_make_fresh_outputs_cheaper_and_matter_less_to_the_gather():
     assert number("2 MiB pages make clone") > 1.5
     assert number("2 MiB pages make F.embedding") > 1.5
+    off, on = re.search(
+        r"buffered gather vs buffered copy: ([\d.]+) off, ([\d.]+) on", CAPTURE.read_text()
+    ).groups()
+    assert abs(float(on) - float(off)) <= 0.15  # "about as large as this bench's noise"
+
+
+def test_the_report_says_how_huge_pages_were_set():
+    assert re.search(
+        r"^huge pages: THP_MEM_ALLOC_ENABLE=1, kernel THP setting: \w+$", CAPTURE.read_text(), re.M
+    )
 
 
 def test_no_single_change_moves_the_gather_far_from_the_copy():
@@ -127,9 +153,13 @@ def test_no_single_change_moves_the_gather_far_from_the_copy():
     assert len(ratios) == 6 and all(0.8 <= r <= 1.25 for r in ratios)
 
 
-def test_weight_ids_is_the_slowest_gather_from_4096_rows():
+def test_short_rows_cost_the_gather_a_little():
+    assert number("rows of 4 KiB") < band("the copy against itself, every size")[0]
+
+
+def test_weight_ids_is_the_slowest_gather_at_every_size():
     rows = table()
-    for dtype, size in {(r["dtype"], r["rows"]) for r in rows if r["rows"] != "512"}:
+    for dtype, size in {(r["dtype"], r["rows"]) for r in rows}:
         fresh = {r["variant"]: r["vs"] for r in rows if (r["dtype"], r["rows"]) == (dtype, size)}
         gathers = ("F.embedding", "index_select", "nn.Embedding, (B, T) ids", "EmbeddingForward")
         assert all(fresh["weight[ids]"] < fresh[g] for g in gathers), (dtype, size)
@@ -142,17 +172,14 @@ def test_the_wrappers_checks_are_cheap():
     assert len(shares) == 6 and all(float(share) < 5 for share in shares)
 
 
+def test_the_whole_wrapper_differs_from_the_module_no_more_than_same_work_calls_do():
+    spread = number("fresh outputs that do the same work differ by up to") / 100
+    pattern = r"EmbeddingForward \(checks on\) vs nn.Embedding, \w+, (\d+) rows: ([-+\d.]+)%"
+    overheads = [
+        float(v) / 100 for rows, v in re.findall(pattern, CAPTURE.read_text()) if rows != "512"
+    ]
+    assert len(overheads) == 4 and all(abs(v) <= spread + 0.05 for v in overheads)
+
+
 def test_one_hot_is_hopeless():
     assert number("one-hot matmul vs F.embedding, float32, 512 rows") > 100
-
-
-def test_short_rows_cost_the_gather_a_little():
-    as_measured = re.search(r"as measured above \(.*\): ([\d.]+)", CAPTURE.read_text())[1]
-    assert number("rows of 4 KiB") < float(as_measured)
-
-
-def test_the_whole_wrapper_stays_close_to_the_module_from_4096_rows():
-    text = CAPTURE.read_text()
-    pattern = r"EmbeddingForward \(checks on\) vs nn.Embedding, \w+, (\d+) rows: ([-+\d.]+)%"
-    overheads = {rows: float(value) for rows, value in re.findall(pattern, text) if rows != "512"}
-    assert overheads and all(abs(value) <= 15 for value in overheads.values())

@@ -25,7 +25,7 @@ EXPECTED_HINT = {
     "task2_seq_length_from_last_dim.py": (
         "test_embeds_path_reads_batch_and_length_from_its_first_two_dims"
     ),
-    "task3_seed_2d_index.py": "test_manual_gather_equals_the_module_bit_for_bit",
+    "task3_sheet_2d_index.py": "test_manual_gather_equals_the_module_bit_for_bit",
     "task4_multiplies_by_the_mask.py": "test_changing_a_pad_embedding_does_not_change_the_mean",
     "task4_plain_mean.py": "test_masked_mean_averages_only_real_tokens",
     "advanced_sin_cos_swapped.py": "test_position_zero_is_sin_0_cos_0",
@@ -210,7 +210,7 @@ def test_a_file_without_the_function_says_which_names_to_keep(capsys, tmp_path):
     (tmp_path / "my_task3.py").write_text("def gather(weight, ids):\n    return weight[ids]\n")
     code, err = run_main(capsys, "task3", tmp_path / "my_task3.py")
     assert code == 2
-    assert "my_task3.py defines no manual_gather, seed_gather, which the task3 checks call" in err
+    assert "my_task3.py defines no manual_gather, sheet_gather, which the task3 checks call" in err
 
 
 def test_a_file_that_cannot_be_imported_says_where(capsys, tmp_path):

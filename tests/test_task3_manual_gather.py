@@ -1,15 +1,15 @@
-"""Task 3: the seed's index_select call fails as shown; the fixed gather equals the module."""
+"""Task 3: the task sheet's index_select call fails as shown; the fixed gather equals the module."""
 
 import pytest
 import torch
 
-from task3_manual_gather import manual_gather, seed_gather
+from task3_manual_gather import manual_gather, sheet_gather
 
 
-def test_seed_code_as_written_raises_index_error(lesson_table, device):
+def test_task_sheet_code_as_written_raises_index_error(lesson_table, device):
     indices = torch.tensor([1, 3], device=device)
     with pytest.raises(IndexError, match=r"index_select\(\): Index is supposed to be a vector"):
-        seed_gather(lesson_table.weight, indices)
+        sheet_gather(lesson_table.weight, indices)
 
 
 def test_manual_gather_equals_the_module_bit_for_bit(lesson_table, device, on_device):
@@ -42,9 +42,9 @@ def test_first_five_rows_hold_tokens_1_and_3(lesson_table, device):
 # where the lesson explains it.
 TASK_3 = "Tasks › Task 3: the gather by hand"
 HINTS = {
-    "test_seed_code_as_written_raises_index_error": (
-        "The seed's line, seed_gather, is given and must stay as it is: it shows index_select "
-        "refusing a 2-D index",
+    "test_task_sheet_code_as_written_raises_index_error": (
+        "The task sheet's line, sheet_gather, is given and must stay as it is: it shows "
+        "index_select refusing a 2-D index",
         TASK_3,
     ),
     "test_manual_gather_equals_the_module_bit_for_bit": (

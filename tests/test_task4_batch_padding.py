@@ -54,10 +54,10 @@ def test_all_pad_row_gives_zeros_not_nan(lesson_table, device, on_device):
     assert torch.equal(pooled[1], lesson_table.weight[5])
 
 
-def test_float_mask_as_in_the_seed_works_too(lesson_table, device):
+def test_float_mask_as_on_the_task_sheet_works_too(lesson_table, device):
     input_ids = torch.tensor(INPUT_IDS, device=device)
     hidden = lesson_table(input_ids)
-    float_mask = (input_ids != 0).float()  # the seed's spelling
+    float_mask = (input_ids != 0).float()  # the task sheet's spelling
     assert torch.equal(masked_mean(hidden, float_mask), masked_mean(hidden, input_ids != 0))
 
 
@@ -84,9 +84,9 @@ HINTS = {
         "token's vector: divide by each row's count of real tokens, clamped to at least 1",
         TASK_4,
     ),
-    "test_float_mask_as_in_the_seed_works_too": (
-        "A float mask, the seed's (input_ids != 0).float(), must give the same mean as a bool "
-        "one: turn the mask into bool first",
+    "test_float_mask_as_on_the_task_sheet_works_too": (
+        "A float mask, the task sheet's (input_ids != 0).float(), must give the same mean as a "
+        "bool one: turn the mask into bool first",
         TASK_4,
     ),
 }

@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -202,6 +203,7 @@ def bench(fp32: torch.Tensor, quick: bool) -> list[dict]:
                         "seconds": seconds,
                         "GB/s": moved / seconds / 1e9,
                         "vs baseline": speed_ratio(baseline, samples[group, name]),
+                        "samples": samples[group, name],
                     }
                 )
             # What the wrapper adds to F.embedding, timed on its own: the lookups around it vary
@@ -244,7 +246,10 @@ def gap_factors(weight: torch.Tensor, quick: bool) -> list[tuple[str, float]]:
 
     threads = torch.get_num_threads()
     factors = [
-        (f"as measured above ({threads} threads, rows of 16 KiB, random ids)", ratio(weight, rows)),
+        (
+            f"the table's setup, measured again ({threads} threads, 16 KiB rows, random ids)",
+            ratio(weight, rows),
+        ),
     ]
     torch.set_num_threads(1)
     factors.append(("1 thread", ratio(weight, rows)))
@@ -297,6 +302,14 @@ def page_sizes(quick: bool) -> dict:
     return probes
 
 
+def huge_pages() -> str:
+    """Whether large CPU tensors asked for 2 MiB pages here, and whether the kernel grants them."""
+    asked = os.environ.get("THP_MEM_ALLOC_ENABLE", "0") == "1"
+    setting = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    kernel = re.search(r"\[(\w+)\]", setting.read_text())[1] if setting.exists() else "unknown"
+    return f"huge pages: THP_MEM_ALLOC_ENABLE={int(asked)}, kernel THP setting: {kernel}"
+
+
 def peak_bandwidth(device: torch.device) -> str:
     """The card's theoretical memory bandwidth, from its clock and bus width, where torch says."""
     props = torch.cuda.get_device_properties(device)
@@ -312,6 +325,8 @@ def peak_bandwidth(device: torch.device) -> str:
 def report(results, device, quick, factors=None, probes=None) -> str:
     threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
     lines = [f"machine: {machine(device.type)}{threads}"]
+    if device.type == "cpu":
+        lines.append(huge_pages())
     if device.type == "cuda":
         lines.append(peak_bandwidth(device))
     lines += [
@@ -337,10 +352,30 @@ def report(results, device, quick, factors=None, probes=None) -> str:
             if (g["variant"], g["rows"], g["dtype"]) == (variant, r["rows"], r["dtype"])
         )
 
+    def times(r, variant):  # how many times r's time is the other's, round by round
+        return speed_ratio(r["samples"], find(r, variant)["samples"])
+
     lines.append("")
     again = [r["vs baseline"] for r in results if r["variant"] == "copy_ (again)"]
+    gathers = [r["vs baseline"] for r in results if r["variant"] == "index_select(out=)"]
     if again:
         lines.append(f"the copy against itself, every size: {min(again):.2f} to {max(again):.2f}")
+        lines.append(f"buffered gather, every size: {min(gathers):.2f} to {max(gathers):.2f}")
+        # F.embedding, index_select and nn.Embedding do the same work: how far apart they land
+        # shows what separates two allocating calls by chance.
+        same_work = ("F.embedding", "index_select", "nn.Embedding, (B, T) ids")
+        spread = max(
+            max(speeds) / min(speeds) - 1
+            for size in {(r["dtype"], r["rows"]) for r in results}
+            for speeds in [
+                [
+                    r["vs baseline"]
+                    for r in results
+                    if (r["dtype"], r["rows"]) == size and r["variant"] in same_work
+                ]
+            ]
+        )
+        lines.append(f"fresh outputs that do the same work differ by up to {spread:.0%}")
     for r in results:
         where = f"{r['dtype']}, {r['rows']} rows"
         if r["variant"] == "index_select(out=)":
@@ -348,14 +383,14 @@ def report(results, device, quick, factors=None, probes=None) -> str:
         if r["variant"] == "clone (baseline)":
             lines.append(
                 f"a fresh output costs, {where}: clone takes "
-                f"{r['seconds'] / find(r, 'copy_ (baseline)')['seconds']:.1f}x the time of copy_"
+                f"{times(r, 'copy_ (baseline)'):.1f}x the time of copy_"
             )
         if r["variant"] == "F.embedding":
             lines.append(f"F.embedding vs clone, {where}: {r['vs baseline']:.2f}")
         if r["variant"] == "EmbeddingForward":
             lines.append(
                 f"EmbeddingForward (checks on) vs nn.Embedding, {where}: "
-                f"{r['seconds'] / find(r, 'nn.Embedding, (B, T) ids')['seconds'] - 1:+.1%}"
+                f"{times(r, 'nn.Embedding, (B, T) ids') - 1:+.1%}"
             )
         if r["group"] == CHECKS:
             lines.append(
@@ -364,8 +399,7 @@ def report(results, device, quick, factors=None, probes=None) -> str:
             )
         if r["variant"] == "one-hot matmul":
             lines.append(
-                f"one-hot matmul vs F.embedding, {where}: "
-                f"{r['seconds'] / find(r, 'F.embedding')['seconds']:,.0f}x slower"
+                f"one-hot matmul vs F.embedding, {where}: {times(r, 'F.embedding'):,.0f}x slower"
             )
     if factors:
         lines += ["", "one change at a time, float32, 4096 rows (buffered gather / buffered copy):"]
@@ -434,7 +468,9 @@ def figure(results: list[dict], path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (CI, under 2 min)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer rounds: checks that it runs, in under 2 min"
+    )
     parser.add_argument("--page-size-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.page_size_probe:  # a child of page_sizes()

@@ -47,7 +47,7 @@ TASKS = {
     ),
     "task2": Task("task2_inputs_embeds", ("test_task2_inputs_embeds.py",), ("embed_forward",)),
     "task3": Task(
-        "task3_manual_gather", ("test_task3_manual_gather.py",), ("manual_gather", "seed_gather")
+        "task3_manual_gather", ("test_task3_manual_gather.py",), ("manual_gather", "sheet_gather")
     ),
     "task4": Task("task4_batch_padding", ("test_task4_batch_padding.py",), ("masked_mean",)),
     "advanced": Task(

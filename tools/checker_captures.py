@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import difflib
 import io
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +34,10 @@ def capture(name: str) -> str:
     """`$ python check.py TASK FILE`, then what the checker printed, and its exit code."""
     task, source, student_name = CAPTURES[name]
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(shutil.copy(source, Path(folder) / student_name))
+        # The file as students get it, in the kit or the notebook: without the `--8<--`
+        # lines, so that line numbers in what the checker prints match their file.
+        copy = Path(folder) / student_name
+        copy.write_text(starters.strip_sections(source.read_text()))
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             exit_code = check.main([task, str(copy)])

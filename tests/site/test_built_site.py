@@ -152,7 +152,9 @@ def test_figures_carry_their_size_load_lazily_and_are_lighter_in_the_site():
 def test_notebook_page_shows_executed_outputs():
     page = html.unescape((SITE / "lesson" / "index.html").read_text())
     assert "torch.Size([1, 4, 4096])" in page  # task 1, run at build time
-    assert "seed's code -&gt;" in page or "seed's code ->" in page  # task 3's real error
+    assert (
+        "task sheet's code -&gt;" in page or "task sheet's code ->" in page
+    )  # task 3's real error
     assert "cdnjs" not in page
 
 

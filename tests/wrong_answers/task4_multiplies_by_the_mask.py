@@ -29,8 +29,8 @@ def masked_mean(
     # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
     # --8<-- [start:solution] over the sequence, and divide each row by its own
     # --8<-- [start:solution] count of real tokens, clamped to at least 1.
-    # Wrong on purpose: the seed's embeds * mask. An inf at a pad becomes inf *
-    # 0 = nan.
+    # Wrong on purpose: the task sheet's embeds * mask. An inf at a pad becomes
+    # inf * 0 = nan.
     keep = attention_mask.unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
     summed = (hidden * keep).sum(dim=1)  # (B, D)
     counts = keep.sum(dim=1).clamp(min=1)  # (B, 1): real tokens per row
