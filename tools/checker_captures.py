@@ -9,7 +9,6 @@ student would name it, and records the command and what it printed.
 
 import argparse
 import contextlib
-import difflib
 import io
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import check
 import starters
+from outputs import diff_with_committed
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURES_DIR = ROOT / "docs" / "outputs" / "checker"
@@ -48,15 +48,7 @@ def capture(name: str) -> str:
 
 
 def drift(name: str, fresh: str) -> str:
-    path = CAPTURES_DIR / f"{name}.txt"
-    committed = path.read_text() if path.exists() else ""
-    lines = difflib.unified_diff(
-        committed.splitlines(keepends=True),
-        fresh.splitlines(keepends=True),
-        f"committed {path.relative_to(ROOT)}",
-        "fresh run",
-    )
-    return "".join(lines)
+    return diff_with_committed(CAPTURES_DIR / f"{name}.txt", fresh)
 
 
 def main() -> int:

@@ -61,17 +61,21 @@ def captured_path(snippet: Path, device: str) -> Path:
     return OUTPUTS / device / f"{snippet.stem}.txt"
 
 
-def drift(snippet: Path, device: str, fresh: str) -> str:
-    """A unified diff between the committed output and a fresh one ('' when equal)."""
-    path = captured_path(snippet, device)
+def diff_with_committed(path: Path, fresh: str, fresh_label: str = "fresh run") -> str:
+    """A unified diff between a committed file (absent: empty) and fresh text ('' when equal)."""
     committed = path.read_text() if path.exists() else ""
     lines = difflib.unified_diff(
         committed.splitlines(keepends=True),
         fresh.splitlines(keepends=True),
         f"committed {path.relative_to(ROOT)}",
-        "fresh run",
+        fresh_label,
     )
     return "".join(lines)
+
+
+def drift(snippet: Path, device: str, fresh: str) -> str:
+    """A unified diff between the committed output and a fresh one ('' when equal)."""
+    return diff_with_committed(captured_path(snippet, device), fresh)
 
 
 def machine(device: str) -> str:

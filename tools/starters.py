@@ -17,11 +17,12 @@ that names the task and the function. Starters are generated into starters/, nev
 """
 
 import argparse
-import difflib
 import re
 import sys
 import textwrap
 from pathlib import Path
+
+from outputs import diff_with_committed
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -128,16 +129,10 @@ def generated() -> dict[Path, str]:
 def drift() -> str:
     """A unified diff between starters/ and what the snippets make now ('' when equal)."""
     wanted = generated()
-    diffs = []
-    for path in sorted(set(wanted) | set(STARTERS.glob("*.py"))):
-        have = path.read_text() if path.exists() else ""
-        diffs += difflib.unified_diff(
-            have.splitlines(keepends=True),
-            wanted.get(path, "").splitlines(keepends=True),
-            f"committed {path.relative_to(ROOT)}",
-            "generated from snippets/",
-        )
-    return "".join(diffs)
+    return "".join(
+        diff_with_committed(path, wanted.get(path, ""), "generated from snippets/")
+        for path in sorted(set(wanted) | set(STARTERS.glob("*.py")))
+    )
 
 
 def main() -> int:
