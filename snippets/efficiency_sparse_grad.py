@@ -3,9 +3,9 @@ as the table.
 
 nn.Embedding(sparse=True) returns a sparse gradient holding only the looked-up
 rows, and torch.optim.SparseAdam updates only those rows. Measured on the
-lesson's V = 100352 rows with D = 256, so the dense gradient fits anywhere. At D
-= 4096 the dense gradient and the sparse values are 16x larger; the sparse
-indices (8 bytes per row) are not, so the ratio barely moves.
+lesson's V = 100352 rows with D = 256, so the dense gradient fits anywhere.
+At D = 4096 the dense gradient and the sparse values are 16x larger; the
+sparse indices (8 bytes per row) are not, so the ratio barely moves.
 
 Run alone:  python efficiency_sparse_grad.py
             (LESSON_DEVICE=cuda runs it on a GPU)
