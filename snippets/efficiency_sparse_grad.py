@@ -26,7 +26,7 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 def gradient_bytes(
     sparse: bool, input_ids: torch.Tensor, vocab_size=100352, hidden_size=256
 ):
-    """Bytes of the table's gradient after one backward pass over input_ids."""
+    """Gradient bytes after one backward over input_ids, and the table."""
     torch.manual_seed(0)
     table = nn.Embedding(
         vocab_size, hidden_size, sparse=sparse, device=input_ids.device
@@ -38,6 +38,34 @@ def gradient_bytes(
         return grad.indices().nbytes + grad.values().nbytes, table
     return grad.nbytes, table
     # --8<-- [end:grad-bytes]
+
+
+# --8<-- [start:sharded]
+def sharded_sparse_backward(
+    input_ids: torch.Tensor, vocab_size=100352, hidden_size=256
+):
+    """One backward through a sparse table sharded by FSDP2's fully_shard.
+
+    A group of one process is enough to reach FSDP's gradient reduction.
+    """
+    import torch.distributed as dist
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.fsdp import fully_shard
+
+    backend = "nccl" if input_ids.device.type == "cuda" else "gloo"
+    dist.init_process_group(
+        backend, store=dist.HashStore(), rank=0, world_size=1
+    )
+    try:
+        table = nn.Embedding(
+            vocab_size, hidden_size, sparse=True, device=input_ids.device
+        )
+        # name the device: FSDP2 would otherwise pick the build's accelerator
+        fully_shard(table, mesh=init_device_mesh(input_ids.device.type, (1,)))
+        table(input_ids).sum().backward()
+    finally:
+        dist.destroy_process_group()
+    # --8<-- [end:sharded]
 
 
 if __name__ == "__main__":
@@ -70,3 +98,12 @@ if __name__ == "__main__":
     except RuntimeError as error:
         print(f"AdamW -> RuntimeError:\n  {error}")
     # --8<-- [end:sparse-adam]
+
+    # --8<-- [start:sharded-run]
+    try:  # sharded data parallel does not take them either
+        sharded_sparse_backward(input_ids)
+        print("fully_shard: sparse backward ran")
+    except NotImplementedError as error:
+        first_sentence = str(error).split(". ")[0]
+        print(f"fully_shard -> NotImplementedError:\n  {first_sentence}.")
+    # --8<-- [end:sharded-run]

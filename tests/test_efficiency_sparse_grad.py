@@ -1,9 +1,10 @@
-"""Efficiency 1: the sparse gradient holds only the looked-up rows; SparseAdam touches only them."""
+"""Efficiency 1: the sparse gradient holds only the looked-up rows; SparseAdam touches only them;
+AdamW and FSDP2 refuse it."""
 
 import pytest
 import torch
 
-from efficiency_sparse_grad import gradient_bytes
+from efficiency_sparse_grad import gradient_bytes, sharded_sparse_backward
 
 
 def test_dense_gradient_is_the_whole_table_sparse_only_the_rows(device, on_device):
@@ -32,7 +33,7 @@ def test_adamw_refuses_sparse_gradients(device, on_device):
     # nn.Embedding's docs list the few optimizers that take sparse gradients; AdamW is not one.
     _, table = gradient_bytes(True, torch.tensor([[1, 2]], device=device), vocab_size=10)
     on_device(table.weight.grad)
-    with pytest.raises(RuntimeError, match="does not support sparse gradients"):
+    with pytest.raises(RuntimeError, match="^Adam does not support sparse gradients"):
         torch.optim.AdamW(table.parameters()).step()
 
 
@@ -43,3 +44,14 @@ def test_the_sparse_gradient_has_one_row_per_lookup_until_coalesced(device, on_d
     on_device(grad)
     assert not grad.is_coalesced() and grad._nnz() == 6  # one row per lookup
     assert grad.coalesce()._nnz() == 3  # repeats summed: one row per distinct id
+
+
+def test_fully_shard_refuses_sparse_gradients(device, on_device):
+    # FSDP2 copies the gradients of the parameters one fully_shard call manages into one flat
+    # reduce-scatter buffer (fsdp::chunk_cat), which has kernels for dense tensors only. The
+    # backend named in the message is the device under test: nothing moved to another device.
+    input_ids = torch.tensor([[1, 2, 2]], device=device)
+    on_device(input_ids)
+    sparse_backend = f"'Sparse{device.type.upper()}'"
+    with pytest.raises(NotImplementedError, match=f"fsdp::chunk_cat.*{sparse_backend}"):
+        sharded_sparse_backward(input_ids, vocab_size=10, hidden_size=4)
