@@ -21,16 +21,12 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
-from serve_site import serve_under_sub_path
+from serve_site import CHROMIUM, CHROMIUM_FLAGS, built_sub_path, serve_under_sub_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
-    " --disable-component-update --disable-sync --no-first-run"
-)
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_FLAGS])
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 FORMS = ["desktop", "mobile"]
 MINIMUM = {
@@ -38,15 +34,10 @@ MINIMUM = {
 } | {("desktop", "performance"): 95}
 
 
-def sub_path() -> str:
-    home = (SITE / "index.html").read_text()
-    return urllib.parse.urlsplit(re.search(r'<link rel="canonical" href="([^"]+)"', home)[1]).path
-
-
 def site_pages() -> list[str]:
     """Every page of the built site, as its sitemap lists them, relative to the site's root."""
     locations = re.findall(r"<loc>([^<]+)</loc>", (SITE / "sitemap.xml").read_text())
-    return [urllib.parse.urlsplit(loc).path.removeprefix(sub_path()) for loc in locations]
+    return [urllib.parse.urlsplit(loc).path.removeprefix(built_sub_path(SITE)) for loc in locations]
 
 
 def run_lighthouse(url: str, form: str, report: Path) -> dict:
@@ -91,7 +82,7 @@ def main() -> int:
 
     scores, problems = {}, []
     with tempfile.TemporaryDirectory() as folder:
-        with serve_under_sub_path(SITE, Path(folder), sub_path()) as base:
+        with serve_under_sub_path(SITE, Path(folder), built_sub_path(SITE)) as base:
             for page in args.pages:
                 name = page.strip("/") or "home"
                 for form in FORMS:

@@ -41,10 +41,10 @@ def on_startup(command, dirty):
 def output_tabs(match: re.Match) -> str:
     """`<!-- output: NAME -->` becomes one tab per device, each including its capture."""
     name, tabs = match[1], []
-    if not (ROOT / "docs" / "outputs" / "cpu" / f"{name}.txt").exists():
+    if not (captures.OUTPUTS / "cpu" / f"{name}.txt").exists():
         raise FileNotFoundError(f"no captured output for snippet {name!r}: run nox -s outputs")
     for device, label in DEVICES.items():
-        if (ROOT / "docs" / "outputs" / device / f"{name}.txt").exists():
+        if (captures.OUTPUTS / device / f"{name}.txt").exists():
             body = f'    ```text\n    --8<-- "docs/outputs/{device}/{name}.txt"\n    ```'
         else:
             body = (
@@ -59,7 +59,7 @@ def captured_with() -> str:
     """Which build and machine produced the snippets' outputs and the bench, per device."""
     rows = ["| captured | with |", "| --- | --- |"]
     for device, label in DEVICES.items():
-        folder = ROOT / "docs" / "outputs" / device
+        folder = captures.OUTPUTS / device
         outputs, bench = folder / "captured-with.txt", folder / "bench.txt"
         where = outputs.read_text().strip() if outputs.exists() else "not captured yet"
         rows.append(f"| snippet outputs, {label} | {where} |")

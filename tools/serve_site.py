@@ -1,11 +1,39 @@
-"""Serve a built site under a sub-path on 127.0.0.1, as GitHub Pages serves a project site."""
+"""Serve a built site under a sub-path on 127.0.0.1, as GitHub Pages serves a project site,
+for Debian's headless Chromium (the browser tests and Lighthouse)."""
 
 import contextlib
 import functools
 import http.server
+import os
+import re
 import shutil
 import threading
+import urllib.parse
 from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def built_site_url(site: Path) -> str:
+    """The URL the site was built for (site_url in mkdocs.yml), from its home page."""
+    home = (site / "index.html").read_text()
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', home)
+    if canonical is None:
+        raise RuntimeError("the home page has no canonical link: is site_url set in mkdocs.yml?")
+    return canonical[1]
+
+
+def built_sub_path(site: Path) -> str:
+    """The sub-path the site was built for: /kimi-k2-lesson/ unless SITE_URL says otherwise."""
+    return urllib.parse.urlsplit(built_site_url(site)).path
 
 
 class _PagesHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,25 +1,13 @@
 """The built site, served under a sub-path on 127.0.0.1, in Debian's headless Chromium."""
 
-import os
-import re
-import urllib.parse
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from serve_site import serve_under_sub_path
+from serve_site import CHROMIUM, CHROMIUM_FLAGS, built_sub_path, serve_under_sub_path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_addoption(parser):
@@ -28,23 +16,13 @@ def pytest_addoption(parser):
     )
 
 
-def site_sub_path() -> str:
-    """The sub-path the site was built for (site_url in mkdocs.yml, /kimi-k2-lesson/ unless
-    SITE_URL says otherwise), read from the home page's canonical link."""
-    home = (ROOT / "site" / "index.html").read_text()
-    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', home)
-    if canonical is None:
-        pytest.fail("the home page has no canonical link: is site_url set in mkdocs.yml?")
-    return urllib.parse.urlsplit(canonical[1]).path
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """The site served as GitHub Pages serves a project site: under its sub-path."""
     if not (ROOT / "site" / "index.html").exists():
         pytest.fail("no built site in site/: run `nox -s browser` (it builds first)")
     folder = tmp_path_factory.mktemp("served")
-    with serve_under_sub_path(ROOT / "site", folder, site_sub_path()) as url:
+    with serve_under_sub_path(ROOT / "site", folder, built_sub_path(ROOT / "site")) as url:
         yield url
 
 

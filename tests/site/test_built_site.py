@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from serve_site import serve_under_sub_path
+from serve_site import built_site_url, serve_under_sub_path
 from snippet_includes import expand
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,24 +97,19 @@ def test_katex_css_only_where_there_is_math_and_no_math_script_anywhere(page):
     assert links_css == ('class="katex"' in text), f"{page}: KaTeX's CSS where there is no math"
 
 
-def site_url() -> str:
-    """The URL the site was built for (site_url in mkdocs.yml), from the home page."""
-    return re.search(r'<link rel="canonical" href="([^"]+)"', (SITE / "index.html").read_text())[1]
-
-
 def test_sitemap_lists_every_page_and_each_page_names_its_canonical_url():
-    urls = {site_url() + page.removesuffix("index.html") for page in PAGES}
+    urls = {built_site_url(SITE) + page.removesuffix("index.html") for page in PAGES}
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     sitemap = ET.parse(SITE / "sitemap.xml").getroot()
     assert {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)} == urls
     for page in PAGES:
         canonical = re.findall(r'<link rel="canonical" href="([^"]+)"', (SITE / page).read_text())
-        assert canonical == [site_url() + page.removesuffix("index.html")], page
+        assert canonical == [built_site_url(SITE) + page.removesuffix("index.html")], page
 
 
 def test_404_page_loads_everything_from_a_missing_path_under_the_sub_path(tmp_path):
     """A stale link deep in the site gets 404.html, whose assets must resolve from there."""
-    sub_path = urllib.parse.urlsplit(site_url()).path
+    sub_path = urllib.parse.urlsplit(built_site_url(SITE)).path
     with serve_under_sub_path(SITE, tmp_path, sub_path) as base:
         missing = base + "no/such/page/"
         with pytest.raises(urllib.error.HTTPError) as answer:
