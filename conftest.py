@@ -1,7 +1,10 @@
 """Run the pages' python blocks as the site renders them (pytest --markdown-docs docs).
 
-pytest-markdown-docs reads the raw markdown, where a block holds `--8<--` include lines.
-This hook hands it a parser that first expands them with the site's own preprocessor.
+pytest-markdown-docs reads the raw markdown, where a block holds `--8<--` include lines and
+may sit indented inside a box (`??? success`) or a tab (`===`), which CommonMark would read
+as an indented code block and skip. This hook hands it a parser that first lifts the content
+of every box and tab to the left margin, then expands the includes with the site's own
+preprocessor, so every block a reader can open is run.
 """
 
 import pytest
@@ -10,15 +13,6 @@ import pytest
 # optionalhook: the tests session runs without pytest-markdown-docs installed.
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_markdown_docs_markdown_it():
-    from markdown_it import MarkdownIt
+    from snippet_includes import markdown_it_parser
 
-    from snippet_includes import expand
-
-    def expand_includes(state):
-        for token in state.tokens:
-            if token.type == "fence" and "--8<--" in token.content:
-                token.content = expand(token.content) + "\n"
-
-    parser = MarkdownIt("commonmark")
-    parser.core.ruler.push("expand_snippet_includes", expand_includes)
-    return parser
+    return markdown_it_parser()

@@ -1,9 +1,9 @@
 """Each snippet runs alone from an empty folder, and prints what docs/outputs/ shows."""
 
-import struct
-
 import pytest
 
+import figures
+import png
 from outputs import REGENERATE, captured_path, drift, figure_dir, snippet_paths
 
 pytestmark = pytest.mark.standalone
@@ -24,19 +24,20 @@ def test_snippet_runs_alone_and_prints_its_captured_output(snippet, device, fres
     )
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return struct.unpack(">II", png[16:24])  # width, height from the IHDR chunk
-
-
 @pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda path: path.stem)
 def test_figures_are_committed_as_the_snippet_draws_them(snippet, device, fresh_runs):
-    _, figures = fresh_runs[snippet.stem]
-    for name, png in figures.items():
+    _, drawn = fresh_runs[snippet.stem]
+    for name, picture in drawn.items():
         committed = figure_dir(device.type) / name
         assert committed.exists(), f"{snippet.name} draws {name}; run: {REGENERATE[device.type]}"
-        assert png_size(committed.read_bytes()) == png_size(png), (
+        kept = committed.read_bytes()
+        assert png.size(kept) == png.size(picture), (
             f"{name} changed size; run: {REGENERATE[device.type]}"
+        )
+        # the smallest text as drawn, which the phone-width check reads from the committed file
+        smallest = figures.SMALLEST_TEXT
+        assert png.text(kept).get(smallest) == png.text(picture)[smallest], (
+            f"{name}: its text changed size; run: {REGENERATE[device.type]}"
         )
 
 

@@ -14,6 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ROOT / "docs" / "outputs"
 REFERENCE = re.compile(r"\{output:(?P<name>[\w/]+):(?P<label>[^}]+)\}")
+# Where a page shows a snippet's whole output: `<!-- output: NAME -->` on a line of its own,
+# indented as deep as the box it sits in.
+OUTPUT_MARKER = re.compile(r"^(?P<indent>[ ]*)<!-- output: (?P<name>\S+) -->[ ]*$", re.MULTILINE)
 
 
 def capture(name: str) -> str:

@@ -7,7 +7,6 @@ import hashlib
 import io
 import posixpath
 import re
-import struct
 import sys
 from pathlib import Path
 
@@ -17,13 +16,16 @@ from mkdocs.structure.files import File
 sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
 import captures  # noqa: E402
 import facts  # noqa: E402
+import glossary  # noqa: E402
 import notebook  # noqa: E402
 import notebook_html  # noqa: E402
+import png  # noqa: E402
+import reading_time  # noqa: E402
 import tex  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
 CAPTURED_WITH_MARKER = "<!-- captured-with -->"  # a table: which build and device ran what
+PENDING_MARKER = "<!-- pending-outputs -->"  # which outputs still wait for a GPU run
 NOTEBOOK_PAGE = "lesson.ipynb"  # run by this hook, rendered by mkdocs-jupyter
 NOTEBOOK_DOWNLOAD = "downloads/lesson-2.1.2-embeddings-forward.ipynb"  # copied as is
 BUILD = ROOT / ".cache" / "notebook"
@@ -38,21 +40,22 @@ def on_startup(command, dirty):
     serving = command == "serve"
 
 
-def output_tabs(match: re.Match) -> str:
-    """`<!-- output: NAME -->` becomes one tab per device, each including its capture."""
-    name, tabs = match[1], []
+def output_block(match: re.Match) -> str:
+    """`<!-- output: NAME -->` becomes the captured output: one tab per device that has run the
+    snippet, or the CPU output alone, titled, while no GPU run has been captured."""
+    indent, name = match["indent"], match["name"]
     if not (captures.OUTPUTS / "cpu" / f"{name}.txt").exists():
         raise FileNotFoundError(f"no captured output for snippet {name!r}: run nox -s outputs")
-    for device, label in DEVICES.items():
-        if (captures.OUTPUTS / device / f"{name}.txt").exists():
-            body = f'    ```text\n    --8<-- "docs/outputs/{device}/{name}.txt"\n    ```'
-        else:
-            body = (
-                "    Not captured yet: this output comes from a run on a GPU machine,\n"
-                "    `python3 tools/gpu.py`."
-            )
-        tabs.append(f'=== "Output on {label}"\n\n{body}\n')
-    return "\n".join(tabs)
+    ran = [d for d in DEVICES if (captures.OUTPUTS / d / f"{name}.txt").exists()]
+    include = '--8<-- "docs/outputs/{}/{}.txt"'
+    if ran == ["cpu"]:
+        block = f'```text title="Output (CPU)"\n{include.format("cpu", name)}\n```'
+    else:
+        block = "\n\n".join(
+            f'=== "Output on {DEVICES[d]}"\n\n    ```text\n    {include.format(d, name)}\n    ```'
+            for d in ran
+        )
+    return "\n".join(indent + line if line else line for line in block.split("\n"))
 
 
 def captured_with() -> str:
@@ -71,36 +74,69 @@ def captured_with() -> str:
     return "\n".join(rows)
 
 
+def pending_outputs() -> str:
+    """The snippets whose output on a GPU has not been captured yet, as a sentence."""
+    missing = [
+        f"`{path.stem}`"
+        for path in sorted((captures.OUTPUTS / "cpu").glob("*.txt"))
+        if path.stem != "captured-with" and not (captures.OUTPUTS / "cuda" / path.name).exists()
+    ]
+    if not missing:
+        return "Every output has been captured on a GPU too."
+    return f"Not yet captured on a GPU ({len(missing)}): {', '.join(missing)}."
+
+
 def on_page_markdown(markdown, page, config, files):
     markdown = markdown.replace(CAPTURED_WITH_MARKER, captured_with())
-    return OUTPUT_MARKER.sub(output_tabs, captures.render(facts.render(markdown)))
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        raise ValueError("not a PNG")
-    return struct.unpack(">II", data[16:24])
+    markdown = markdown.replace(PENDING_MARKER, pending_outputs())
+    markdown = reading_time.render(markdown)
+    return captures.OUTPUT_MARKER.sub(output_block, captures.render(facts.render(markdown)))
 
 
 def sized_lazy_img(tag: str, page, files) -> str:
     """Give an <img> its pixel size, read from the PNG, so the page does not jump when it
-    arrives, and let the browser fetch it only when it nears the screen."""
+    arrives, and let the browser fetch it only when it nears the screen. A figure becomes a
+    link to itself: a tap or click opens it full size, where a phone can zoom it."""
     src = re.search(r'\bsrc="([^"]+)"', tag)[1]
     if src.startswith("data:image/png;base64,"):
         head = base64.b64decode(src.split(",", 1)[1][:64])
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.dest_uri), src))
         head = Path(files.get_file_from_path(target).abs_src_path).read_bytes()[:24]
-    width, height = png_size(head)
+    width, height = png.size(head)
     extra = f' width="{width}" height="{height}" loading="lazy" decoding="async"'
-    return tag[: -2 if tag.endswith("/>") else -1].rstrip() + extra + ">"
+    sized = tag[: -2 if tag.endswith("/>") else -1].rstrip() + extra + ">"
+    if "assets/figures/" not in src:
+        return sized
+    return f'<a class="figure-link" href="{src}" title="Open the figure full size">{sized}</a>'
+
+
+HEADING = re.compile(r'<h(?P<level>[23]) id="(?P<id>[^"]+)">(?P<html>.*?)<a class="headerlink"')
+
+
+def headings_toc(html: str):
+    """The table of contents of rendered HTML, its headings' code text kept (mkdocs-jupyter's
+    own drops every `code` span: "Task 2: or")."""
+    from mkdocs.structure.toc import get_toc
+
+    tokens, parents = [], {}
+    for m in HEADING.finditer(html):
+        level = int(m["level"])
+        name = re.sub(r"<[^>]+>", "", m["html"]).strip()
+        token = {"level": level, "id": m["id"], "name": name, "children": []}
+        (parents[2]["children"] if level == 3 and 2 in parents else tokens).append(token)
+        parents[level] = token
+    return get_toc(tokens)
 
 
 def on_page_content(html, page, config, files):
     if page.file.src_uri == NOTEBOOK_PAGE:
         html = notebook_html.tidy(html)
+        page.toc = headings_toc(html)
     else:
         html = tex.render_arithmatex(html)
+        if page.file.src_uri != glossary.PAGE:  # there, each term stands by its definition
+            html = glossary.mark_terms(html)
     page.meta["math"] = 'class="katex' in html  # overrides/main.html links KaTeX's CSS then
     return IMG.sub(lambda m: sized_lazy_img(m[0], page, files), html)
 

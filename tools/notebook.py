@@ -7,6 +7,7 @@ closed boxes, not in a handout.
     python tools/notebook.py out.ipynb
 """
 
+import base64
 import hashlib
 import json
 import re
@@ -17,6 +18,7 @@ import nbformat
 
 import captures
 import facts
+from boxes import unboxed
 from snippet_includes import ROOT, expand
 
 PAGES = ["theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"]
@@ -28,28 +30,48 @@ lesson site. Run it top to bottom in a Python with `torch`; the task 1 table nee
 starting the kernel."""
 
 FENCE = re.compile(r"^```\s*(\{\.python[^}]*\}|python)\s*$")
-OUTPUT_MARKER = re.compile(r"^<!-- output: \S+ -->\n", re.MULTILINE)
 REFERENCE = re.compile(r"^\[([^\]]+)\]: (\S+)\n", re.MULTILINE)
-FIGURE = re.compile(r"^!\[[^\]]*\]\(assets/figures/[^)]+\)\n", re.MULTILINE)  # shown inline
-SITE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: keep the text
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(assets/figures/(?P<name>[^)]+\.png)\)")
+FIGURES = ROOT / "docs" / "assets" / "figures"
+SITE_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: the text
+
+
+def box_title(kind: str, title: str) -> str:
+    """A box's title, as a line of the notebook: the box itself is a site's widget."""
+    return f"**{title}**" if title and kind != "===" else ""
 
 
 def page_markdown(page: str) -> str:
     """The page's markdown with reference links made inline and site-only lines removed."""
-    text = (ROOT / "docs" / page).read_text()
-    text = captures.render(facts.render(FIGURE.sub("", OUTPUT_MARKER.sub("", text))))
+    text = unboxed((ROOT / "docs" / page).read_text(), box_title)
+    text = captures.render(facts.render(captures.OUTPUT_MARKER.sub("", text)))
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)
     text = re.sub(r"\[([^\]]+)\]\[([^\]]+)\]", lambda m: f"[{m[1]}]({references[m[2]]})", text)
     return SITE_LINK.sub(r"\1", text)
 
 
-def page_cells(page: str) -> list:
+def markdown_cell(text: str, embed_figures: bool):
+    """A markdown cell; its figures point at the site's copies, or travel inside the cell."""
+    if not embed_figures:  # the notebook page sits one folder below the site's root
+        text = FIGURE.sub(r"![\g<alt>](../assets/figures/\g<name>)", text)
+        return nbformat.v4.new_markdown_cell(text)
+    attachments = {
+        m["name"]: {"image/png": base64.b64encode((FIGURES / m["name"]).read_bytes()).decode()}
+        for m in FIGURE.finditer(text)
+    }
+    text = FIGURE.sub(r"![\g<alt>](attachment:\g<name>)", text)
+    if not attachments:
+        return nbformat.v4.new_markdown_cell(text)
+    return nbformat.v4.new_markdown_cell(text, attachments=attachments)
+
+
+def page_cells(page: str, embed_figures: bool = True) -> list:
     cells, prose = [], []
 
     def flush_prose():
         if text := "\n".join(prose).strip():
-            cells.append(nbformat.v4.new_markdown_cell(text))
+            cells.append(markdown_cell(text, embed_figures))
         prose.clear()
 
     lines = iter(page_markdown(page).splitlines())
@@ -70,11 +92,13 @@ def page_cells(page: str) -> list:
     return cells
 
 
-def build() -> nbformat.NotebookNode:
+def build(embed_figures: bool = True) -> nbformat.NotebookNode:
+    """The lesson as a notebook. Its figures travel inside it, or, for the site's notebook
+    page, point at the site's own copies."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell(INTRO)]
     for page in PAGES:
-        notebook.cells += page_cells(page)
+        notebook.cells += page_cells(page, embed_figures)
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -96,7 +120,7 @@ def write_executed(path: Path, reuse: bool) -> None:
     """
     from nbclient import NotebookClient  # only the site build needs a kernel
 
-    notebook = build()
+    notebook = build(embed_figures=False)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     key = hashlib.sha256(json.dumps([c.source for c in code_cells]).encode()).hexdigest()[:16]
     kept = path.with_name(f"{path.stem}.outputs-{key}.ipynb")

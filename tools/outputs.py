@@ -10,6 +10,7 @@ environment, so a hidden import of another project file fails here as it would f
 
 import argparse
 import difflib
+import json
 import os
 import platform
 import shutil
@@ -17,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import figures
+import png
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -40,21 +44,31 @@ def snippet_paths() -> list[Path]:
 def run_alone(snippet: Path, device: str, timeout: float = 180):
     """Run one snippet from a copy in an empty folder.
 
-    Returns the finished process and the figures it saved there, {file name: PNG bytes}.
+    Returns the finished process and the figures it saved there, {file name: PNG bytes}; each
+    PNG carries its smallest text, in pixels, as the snippet drew it (tools/figures.py).
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env |= {"LESSON_DEVICE": device, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+    draws = "matplotlib" in snippet.read_text()  # only then is there anything to watch
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(shutil.copy(snippet, folder))
+        command = [sys.executable, "-c", figures.WATCHED] if draws else [sys.executable]
         done = subprocess.run(
-            [sys.executable, copy.name],
+            [*command, copy.name],
             cwd=folder,
             env=env,
             timeout=timeout,
             capture_output=True,
             text=True,
         )
-        return done, {png.name: png.read_bytes() for png in Path(folder).glob("*.png")}
+        notes = Path(folder) / figures.NOTED
+        smallest = json.loads(notes.read_text()) if notes.exists() else {}
+        return done, {
+            pngfile.name: png.with_text(
+                pngfile.read_bytes(), figures.SMALLEST_TEXT, str(smallest[pngfile.name])
+            )
+            for pngfile in Path(folder).glob("*.png")
+        }
 
 
 def captured_path(snippet: Path, device: str) -> Path:
@@ -104,7 +118,7 @@ def main() -> int:
         (OUTPUTS / args.device).mkdir(parents=True, exist_ok=True)
         (OUTPUTS / args.device / "captured-with.txt").write_text(machine(args.device) + "\n")
     for snippet in snippet_paths():
-        done, figures = run_alone(snippet, args.device)
+        done, drawn = run_alone(snippet, args.device)
         if done.returncode != 0 or done.stderr:
             print(f"FAIL {snippet.name} (exit {done.returncode}):\n{done.stderr}")
             failed = True
@@ -118,10 +132,10 @@ def main() -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(done.stdout)
             print(f"wrote {path.relative_to(ROOT)}")
-            for name, png in figures.items():
+            for name, picture in drawn.items():
                 figure = figure_dir(args.device) / name
                 figure.parent.mkdir(parents=True, exist_ok=True)
-                figure.write_bytes(png)
+                figure.write_bytes(picture)
                 print(f"wrote {figure.relative_to(ROOT)}")
     return 1 if failed else 0
 

@@ -27,7 +27,9 @@ PAGES = [
     "positions/index.html",
     "efficiency/index.html",
     "assignment/index.html",
+    "glossary/index.html",
     "lesson/index.html",
+    "about/index.html",
 ]
 LOADED = re.compile(
     r"""<(?:script|img|iframe|source)\b[^>]*\bsrc=["']([^"']+)["']"""

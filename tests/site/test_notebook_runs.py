@@ -12,7 +12,7 @@ def fake_lesson(monkeypatch, prose: str, code: str) -> None:
     cells = [nbformat.v4.new_markdown_cell(prose), nbformat.v4.new_code_cell(code)]
     lesson = nbformat.v4.new_notebook(cells=cells)
     lesson.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    monkeypatch.setattr(notebook, "build", lambda: nbformat.from_dict(lesson))
+    monkeypatch.setattr(notebook, "build", lambda **_: nbformat.from_dict(lesson))
 
 
 def output_of(path) -> str:
