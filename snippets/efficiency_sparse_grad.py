@@ -2,8 +2,11 @@
 as the table.
 
 nn.Embedding(sparse=True) returns a sparse gradient holding only the looked-up
-rows, and torch.optim.SparseAdam updates only those rows. Measured on the
-lesson's V = 100352 rows with D = 256, so the dense gradient fits anywhere.
+rows, and torch.optim.SparseAdam updates only those rows. That makes it a lazy
+Adam: a row the step did not look up keeps its moments undecayed and does not
+move, where dense Adam still moves every row whose moments are not zero.
+Measured on the lesson's V = 100352 rows with D = 256, so the dense gradient
+fits anywhere.
 At D = 4096 the dense gradient and the sparse values are 16x larger; the
 sparse indices (8 bytes per row) are not, so the ratio barely moves.
 
@@ -38,6 +41,34 @@ def gradient_bytes(
         return grad.indices().nbytes + grad.values().nbytes, table
     return grad.nbytes, table
     # --8<-- [end:grad-bytes]
+
+
+# --8<-- [start:lazy]
+def adam_against_sparse_adam(steps, vocab_size=8, hidden_size=4, lr=0.1):
+    """Two copies of one table: dense gradients with Adam, sparse ones with
+    SparseAdam. Step k looks up the ids steps[k]; returns both tables' weights
+    after every step."""
+    device = steps.device
+    torch.manual_seed(0)
+    dense = nn.Embedding(vocab_size, hidden_size, device=device)
+    sparse = nn.Embedding(vocab_size, hidden_size, sparse=True, device=device)
+    with torch.no_grad():
+        sparse.weight.copy_(dense.weight)
+    optimizers = {
+        dense: torch.optim.Adam(dense.parameters(), lr=lr),
+        sparse: torch.optim.SparseAdam(sparse.parameters(), lr=lr),
+    }
+    history = [(dense.weight.detach().clone(), sparse.weight.detach().clone())]
+    for ids in steps:
+        for table, optimizer in optimizers.items():
+            optimizer.zero_grad()
+            table(ids).sum().backward()
+            optimizer.step()
+        history.append(
+            (dense.weight.detach().clone(), sparse.weight.detach().clone())
+        )
+    return history
+    # --8<-- [end:lazy]
 
 
 # --8<-- [start:sharded]
@@ -98,6 +129,29 @@ if __name__ == "__main__":
     except RuntimeError as error:
         print(f"AdamW -> RuntimeError:\n  {error}")
     # --8<-- [end:sparse-adam]
+
+    # --8<-- [start:lazy-run]
+    # step 1 looks up rows 1 and 2; step 2 row 1 alone (twice: same shape)
+    steps = torch.tensor([[1, 2], [1, 1]], device=DEVICE)
+    (_, _), (adam1, sparse1), (adam2, sparse2) = adam_against_sparse_adam(steps)
+    print("two steps: rows 1 and 2, then row 1 alone")
+    print(
+        "  row 1, in both steps, Adam and SparseAdam agree:",
+        torch.allclose(adam2[1], sparse2[1]),
+    )
+    print(
+        "  row 2, only in step 1, moved by step 2: Adam",
+        not torch.equal(adam2[2], adam1[2]),
+        "| SparseAdam",
+        not torch.equal(sparse2[2], sparse1[2]),
+    )
+    print(
+        "  row 3, never looked up, moved: Adam",
+        not torch.equal(adam2[3], adam1[3]),
+        "| SparseAdam",
+        not torch.equal(sparse2[3], sparse1[3]),
+    )
+    # --8<-- [end:lazy-run]
 
     # --8<-- [start:sharded-run]
     try:  # sharded data parallel does not take them either

@@ -2,9 +2,11 @@
 
 With PE added to the input, one token at two positions gives two vectors, and
 the dot product of two tokens depends on where they stand, not only on how far
-apart they are. Even the position-only term PE_m . PE_n, a function of m - n
-alone for raw sinusoids, stops being one once attention's projections W_q and
-W_k sit in between (Ke et al. 2020, TUPE).
+apart they are: the content x position cross terms do (TUPE, Ke et al.
+2020, argues they add randomness to attention). Even the position-only term
+PE_m . PE_n, a function of m - n alone for raw sinusoids, stops being one once
+attention's projections W_q and W_k sit in between (TENER, Yan et al. 2019,
+section 3).
 
 Run alone:  python positions_absolute_mixes.py
             (LESSON_DEVICE=cuda runs it on a GPU)

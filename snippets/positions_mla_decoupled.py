@@ -1,16 +1,17 @@
 """Positions 5: where RoPE lives in MLA. A shape walk-through on toy sizes.
 
 Multi-head Latent Attention (introduced in DeepSeek-V2, arXiv 2405.04434,
-section 2.1.3; used by DeepSeek-V3 and Kimi-K2) caches one small latent per
-token instead of every head's keys and values. RoPE is "decoupled": it rotates
-only a small extra part of each query and one small key shared by all heads; the
-latent is never rotated, and the matrix that expands it into keys can be folded
-into the query.
+section 2.1; used by DeepSeek-V3 and Kimi-K2) caches one small latent per
+token instead of every head's keys and values. RoPE is "decoupled" (section
+2.1.3): it rotates only a small extra part of each query and one small key
+shared by all heads; the latent is never rotated, and the matrix that expands
+it into keys can be folded into the query.
 
-What that does and does not explain: ordinary RoPE on the rebuilt keys would
-make the fold cost one folded query per key, as much work as rebuilding the
-keys; an absolute position vector added to the input would change nothing about
-it.
+What that does and does not explain: with ordinary RoPE on the rebuilt keys,
+the fold would cost one folded query per key, as much work as rebuilding the
+keys, so decoding would either recompute the prefix's keys or cache them
+expanded and give up the small cache; an absolute position vector added to the
+input would change nothing about it.
 
 Run alone:  python positions_mla_decoupled.py
             (LESSON_DEVICE=cuda runs it on a GPU)
@@ -24,8 +25,8 @@ import torch.nn as nn
 
 # the one switch: cpu or cuda
 DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
-# Kimi-K2's MLA sizes (Megatron-Bridge's KimiK2Provider), for the cache
-# arithmetic below.
+# Kimi-K2's MLA sizes (July 2025 checkpoints, as NVIDIA's Megatron-Bridge
+# re-implements them in its KimiK2Provider), for the cache arithmetic below.
 KIMI_K2 = dict(heads=64, nope_dim=128, rope_dim=64, v_dim=128, kv_rank=512)
 # --8<-- [end:setup]
 

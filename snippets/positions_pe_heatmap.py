@@ -50,16 +50,17 @@ if __name__ == "__main__":
         f"{2 * torch.pi * 10000 ** (62 / 64):,.0f} positions",
     )
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    plt.rcParams["font.size"] = 12  # readable on a phone
+    fig, ax = plt.subplots(figsize=(6, 4.5))
     image = ax.imshow(
         table.cpu().T.numpy(), aspect="auto", cmap="RdBu", vmin=-1, vmax=1
     )
     ax.set(
         xlabel="position",
         ylabel="dimension",
-        title="Sinusoidal PE: fast waves at the top, slow at the bottom",
+        title="Fast waves at the top, slow at the bottom",
     )
     fig.colorbar(image, ax=ax, label="PE value")
     fig.tight_layout()
-    fig.savefig("pe_heatmap.png", dpi=110)
+    fig.savefig("pe_heatmap.png", dpi=150)
     # --8<-- [end:draw]

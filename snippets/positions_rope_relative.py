@@ -92,29 +92,29 @@ if __name__ == "__main__":
     # --8<-- [end:shift]
 
     # --8<-- [start:figure]
+    plt.rcParams["font.size"] = 12  # readable on a phone
     offsets = torch.arange(0, 201)  # m - n: the key 0 to 200 positions back
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), sharey=False)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 7), sharex=True)
     # dashed on top: identical curves stay visible
     for m, style in ((200, "-"), (2200, "--")):
         n = m - offsets
         label = f"query at m = {m}"
-        left.plot(
+        top.plot(
             offsets, rope_score(q, k, m, n).cpu().numpy(), style, label=label
         )
-        right.plot(
+        bottom.plot(
             offsets,
             absolute_score(q, k, m, n).cpu().numpy(),
             style,
             label=label,
         )
-    left.set(
-        title="RoPE: one curve, wherever the query is", xlabel="offset m - n"
+    top.set(title="RoPE: one curve, wherever the query is", ylabel="score")
+    bottom.set(
+        title="Absolute PE: the curve moves with m",
+        xlabel="offset m - n",
+        ylabel="score",
     )
-    left.set(ylabel="score q_m . k_n")
-    right.set(
-        title="Absolute PE: the curve moves with m", xlabel="offset m - n"
-    )
-    left.legend(), right.legend()
+    top.legend(), bottom.legend()
     fig.tight_layout()
-    fig.savefig("rope_vs_absolute.png", dpi=110)
+    fig.savefig("rope_vs_absolute.png", dpi=150)
     # --8<-- [end:figure]

@@ -1,10 +1,14 @@
-"""Efficiency 1: the sparse gradient holds only the looked-up rows; SparseAdam touches only them;
-AdamW and FSDP2 refuse it."""
+"""Efficiency 1: the sparse gradient holds only the looked-up rows; SparseAdam touches only them,
+so it is a lazy Adam that does not train like dense Adam; AdamW and FSDP2 refuse it."""
 
 import pytest
 import torch
 
-from efficiency_sparse_grad import gradient_bytes, sharded_sparse_backward
+from efficiency_sparse_grad import (
+    adam_against_sparse_adam,
+    gradient_bytes,
+    sharded_sparse_backward,
+)
 
 
 def test_dense_gradient_is_the_whole_table_sparse_only_the_rows(device, on_device):
@@ -55,3 +59,27 @@ def test_fully_shard_refuses_sparse_gradients(device, on_device):
     sparse_backend = f"'Sparse{device.type.upper()}'"
     with pytest.raises(NotImplementedError, match=f"fsdp::chunk_cat.*{sparse_backend}"):
         sharded_sparse_backward(input_ids, vocab_size=10, hidden_size=4)
+
+
+def test_sparse_adam_is_lazy_dense_adam_moves_every_row_with_a_moment(device, on_device):
+    # Step 1 looks up rows 1 and 2, steps 2 and 3 only row 1.
+    steps = torch.tensor([[1, 2], [1, 1], [1, 1]], device=device)
+    history = adam_against_sparse_adam(steps)
+    on_device(*history[-1])
+    start, after_one = history[0], history[1]
+    for (adam, sparse_adam), (adam_before, sparse_before) in zip(
+        history[2:], history[1:-1], strict=True
+    ):
+        # a row looked up at every step: the two optimizers keep it the same
+        torch.testing.assert_close(adam[1], sparse_adam[1])
+        # a row looked up once: its moments keep Adam moving it; SparseAdam leaves it
+        assert not torch.equal(adam[2], adam_before[2])
+        assert torch.equal(sparse_adam[2], sparse_before[2])
+    # rows never looked up have zero moments: neither moves them
+    never = torch.tensor([0, 3, 4, 5, 6, 7], device=device)
+    for adam, sparse_adam in history:
+        assert torch.equal(adam[never], start[0][never])
+        assert torch.equal(sparse_adam[never], start[1][never])
+    # after step 1 the two tables are the same; afterwards row 2 differs
+    torch.testing.assert_close(after_one[0], after_one[1])
+    assert not torch.allclose(history[-1][0][2], history[-1][1][2])

@@ -22,12 +22,50 @@ def prose(page: Path) -> str:
 
 def test_every_fact_has_a_value_and_a_pinned_source():
     data = facts.load()
-    for name, entry in data["kimi_k2"].items():
-        assert {"value", "source"} <= entry.keys(), name
-        source = data["sources"][entry["source"]]
-        assert re.match(r"https://github\.com/.+/blob/[0-9a-f]{40}/", source["url"]), (
-            f"{name}: cite a commit, not a moving branch"
-        )
+    assert {"kimi_k2", "deepseek_v3"} <= facts.groups().keys()
+    for group, entries in facts.groups().items():
+        for name, entry in entries.items():
+            assert {"value", "source"} <= entry.keys(), f"{group}.{name}"
+            source = data["sources"][entry["source"]]
+            assert re.match(r"https://github\.com/.+/blob/[0-9a-f]{40}/", source["url"]), (
+                f"{group}.{name}: cite a commit, not a moving branch"
+            )
+
+
+def test_sources_that_are_not_the_models_own_say_so():
+    # facts.yml's rule: a copy, a dump or a re-implementation is flagged, in the link's title
+    # (shown with every value) and on the pages that explain where the numbers come from.
+    flagged = {"third_party": "third-party", "second_hand": "second-hand"}
+    sources = facts.load()["sources"]
+    assert sources["k2-provider"].get("third_party"), "Megatron-Bridge is NVIDIA's, not Moonshot's"
+    for name, source in sources.items():
+        for key, words in flagged.items():
+            if source.get(key):
+                assert words in source["title"], f"{name}: its title must say {words}"
+
+
+@pytest.mark.parametrize("page", ["positions.md", "efficiency.md"])
+def test_the_deep_dives_say_which_numbers_are_not_from_the_model_itself(page):
+    text = (ROOT / "docs" / page).read_text()
+    data = facts.load()
+    for group, name in facts.REFERENCE.findall(text):
+        source = data["sources"][data[group][name]["source"]]
+        if source.get("third_party"):
+            assert "Megatron-Bridge" in text and "third-party" in text, f"{page}: {name}"
+        if source.get("second_hand"):
+            assert "second-hand" in text, f"{page}: {name}"
+
+
+def test_a_name_the_source_gets_wrong_is_quoted_with_sic():
+    # The deploy guidance says DeepSeekV3CausalLM; no such class exists (transformers'
+    # modeling_deepseek_v3.py exports DeepseekV3ForCausalLM). Quoted as written, marked.
+    entry = facts.load()["kimi_k2"]["architecture"]
+    assert entry["value"] == "DeepSeekV3CausalLM" and entry["sic"] == "DeepseekV3ForCausalLM"
+    rendered = facts.render("the {fact:kimi_k2.architecture} architecture")
+    assert rendered.endswith(") [sic] architecture")
+    assert "DeepseekV3ForCausalLM" in rendered  # the link's title names the real class
+    assert facts.render("{fact:kimi_k2.architecture}", link=False) == "DeepSeekV3CausalLM [sic]"
+    assert "[sic]" not in facts.render("{fact:kimi_k2.hidden_size}")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)

@@ -40,7 +40,8 @@ def test_pe_alone_is_relative_the_cross_terms_are_not(device, on_device):
 
 def test_through_projections_the_position_only_term_depends_on_position(device, on_device):
     # Raw sinusoids: PE_m . PE_n depends on m - n alone. Through W_q and W_k it does not
-    # (Ke et al. 2020): PE_m^T W_q^T W_k PE_n changes as the pair moves at a fixed offset.
+    # (TENER, Yan et al. 2019, section 3): PE_m^T W_q^T W_k PE_n changes as the pair moves at a
+    # fixed offset.
     generator = torch.Generator().manual_seed(1)
     W_q, W_k = torch.randn(2, 64, 64, generator=generator, dtype=torch.float64).to(device)
     pairs = [
