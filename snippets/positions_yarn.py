@@ -33,6 +33,7 @@ MSCALE_ALL_DIM = 1
 FACTOR_0905 = 64  # Kimi-K2-Instruct-0905
 DEEPSEEK_V3 = dict(base=10000.0, factor=40, beta_fast=32, beta_slow=1)
 HIDDEN = 7168  # Kimi-K2's hidden size, for an input sinusoid it never had
+LONG_CONTEXT = 32 * 1024  # the tech report's long-context stage: 32k tokens
 # --8<-- [end:setup]
 
 
@@ -161,9 +162,16 @@ if __name__ == "__main__":
     )
     added = pairs_with_new_angles(sinusoid, sinusoid, ORIGINAL_LENGTH, window)
     print(f"pairs driven to angles never seen in training, up to {window:,}:")
-    print(f"  rotary, no YaRN:    {int(rope.sum()):>5} of {ROPE_DIM // 2}")
-    print(f"  rotary, after YaRN: {int(yarn.sum()):>5} of {ROPE_DIM // 2}")
-    print(f"  sinusoid at input:  {int(added.sum()):>5,} of {HIDDEN // 2:,}")
+    print(f"  against the {ORIGINAL_LENGTH:,}-token pre-training length")
+    print(f"    rotary, no YaRN:    {int(rope.sum()):>5} of {ROPE_DIM // 2}")
+    print(f"    rotary, after YaRN: {int(yarn.sum()):>5} of {ROPE_DIM // 2}")
+    print(f"    sinusoid at input:  {int(added.sum()):>5,} of {HIDDEN // 2:,}")
+    # the model also trained at 32k; counted against that, fewer pairs are new
+    rope = pairs_with_new_angles(before, before, LONG_CONTEXT, window)
+    added = pairs_with_new_angles(sinusoid, sinusoid, LONG_CONTEXT, window)
+    print(f"  against the {LONG_CONTEXT:,}-token long-context stage")
+    print(f"    rotary without YaRN: {int(rope.sum()):>4} of {ROPE_DIM // 2}")
+    print(f"    input sinusoid:      {int(added.sum()):>4,} of {HIDDEN // 2:,}")
     # --8<-- [end:input-side]
 
     # --8<-- [start:fixed-table]

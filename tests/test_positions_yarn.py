@@ -69,17 +69,28 @@ def test_yarn_leaves_no_rotary_pair_at_angles_it_never_saw(device, on_device):
     assert torch.all((window - 1) * after[slowed] <= 4096 * before[slowed])
 
 
+@pytest.mark.parametrize("trained, count", [(4096, 1062), (32768, 253)])
 def test_an_input_sinusoid_keeps_its_frequencies_so_its_slow_pairs_leave_training(
-    device, on_device
+    device, on_device, trained, count
 ):
     D = 7168
     sinusoid = 10000.0 ** (-torch.arange(0, D, 2, dtype=torch.float64, device=device) / D)
-    new = pairs_with_new_angles(sinusoid, sinusoid, 4096, 32 * 4096)
+    new = pairs_with_new_angles(sinusoid, sinusoid, trained, 32 * 4096)
     on_device(new)
-    # Closed form: pair i never turns in 4096 positions when 10000^(2i/D) > 4096 / (2 pi).
-    first = math.ceil(D / 2 * math.log(4096 / (2 * math.pi)) / math.log(10000))
-    assert int(new.sum()) == D // 2 - first == 1062
+    # Closed form: pair i never turns in `trained` positions when
+    # 10000^(2i/D) > trained / (2 pi).
+    first = math.ceil(D / 2 * math.log(trained / (2 * math.pi)) / math.log(10000))
+    assert int(new.sum()) == D // 2 - first == count
     assert torch.equal(new.nonzero().flatten().cpu(), torch.arange(first, D // 2))
+
+
+def test_counted_against_the_32k_stage_fewer_rotary_pairs_are_new(device, on_device):
+    before, _ = yarn_inv_freq(device=device)
+    new = pairs_with_new_angles(before, before, 32768, 32 * 4096)
+    on_device(new)
+    # a rotary pair is new when it never turns in 32768 positions but does in 131072
+    turns = 32768 * before / (2 * math.pi)
+    assert int(new.sum()) == int((turns < 1).sum()) == 6
 
 
 def test_a_fixed_position_table_has_nothing_past_its_last_row(device, on_device):
