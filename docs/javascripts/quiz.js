@@ -79,7 +79,6 @@
       said.id = `${input.id}-feedback`;
       said.hidden = true;
       said.append(...[...source.childNodes].map((node) => node.cloneNode(true)));
-      input.setAttribute("aria-describedby", said.id);
       row.append(input, label, said);
       row.classList.add(right ? "quiz-is-right" : "quiz-is-wrong");
       return { row, input, said, right };
@@ -89,6 +88,9 @@
       for (const { row, input, said } of rows) {
         said.hidden = !input.checked;
         row.classList.toggle("quiz-chosen", input.checked);
+        // Described by its feedback once chosen, never before: that would give it away.
+        if (input.checked) input.setAttribute("aria-describedby", said.id);
+        else input.removeAttribute("aria-describedby");
       }
     }
     for (const { input, said } of rows) {

@@ -43,6 +43,7 @@ def test_every_question_becomes_a_group_of_choices(page, base_url):
         labels = [flat(label) for label in group.locator("label").all_text_contents()]
         assert [label[:4] for label in labels] == [f"({o.letter}) " for o in q.options]
         assert group.locator(".quiz-feedback:visible").count() == 0  # nothing shown yet
+        assert group.locator("input[aria-describedby]").count() == 0  # nor heard
     assert page.console_errors == []
 
 
@@ -61,6 +62,8 @@ def test_choosing_each_option_shows_its_feedback_and_marks_it(page, base_url):
             assert shown.is_visible(), f"question {q.number} ({option.letter}): no feedback"
             assert flat(shown.inner_text()) == wanted
             assert "quiz-chosen" in row.get_attribute("class")
+            described = row.locator("input").get_attribute("aria-describedby")
+            assert described == f"quiz-{q.number}-{option.letter}-feedback"
             mark = "quiz-is-right" if option.right else "quiz-is-wrong"
             assert mark in row.get_attribute("class")
             assert flat(status.text_content()) == wanted  # what a screen reader hears
