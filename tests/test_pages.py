@@ -82,11 +82,11 @@ def test_every_snippet_and_its_output_appear_on_a_page():
 def test_quiz_answers_are_closed_boxes_that_link_to_their_proof():
     quiz = (ROOT / "docs" / "quiz.md").read_text()
     answers = re.findall(r'^\?\?\?(\+?) question "([^"]+)"\n((?:    .*\n|\n)+)', quiz, re.M)
-    assert len(answers) == 3
+    assert len(answers) >= 12  # tests/test_quiz.py checks each box in full
     for number, (opened, title, body) in enumerate(answers, start=1):
         assert title == f"Answer to question {number}", f"box {number} is named {title!r}"
         assert opened == "", "an answer box is open by default (???+)"
-        assert "(tasks.md#" in body and "Proof:" in body
+        assert re.search(r"\]\((theory|tasks|advanced|positions|efficiency)\.md#", body)
 
 
 def test_the_lesson_pages_exist():

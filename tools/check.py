@@ -270,6 +270,11 @@ def report(task_name: str, path: Path, device: str, results: list[Result], detai
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["quiz"]:  # `check.py quiz answers.md`: the quiz has its own grader
+        import quiz_grader
+
+        return quiz_grader.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="check.py",
         description="Check your file for one task with the lesson's own tests.",

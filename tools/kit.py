@@ -7,7 +7,8 @@ MkDocs hook, in mkdocs.yml), or alone:
 
 Everything inside comes from a file of the lesson, never a second copy: the starters from
 snippets/ (solution regions left to do), the checker and its tests as they are, the quiz
-questions from docs/quiz.md, each task's statement from docs/assignment.md.
+questions and the quiz grader's key from docs/quiz.md, each task's statement from
+docs/assignment.md.
 """
 
 import re
@@ -20,7 +21,9 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
 import check  # noqa: E402
 import notebook  # noqa: E402
+import quiz_source  # noqa: E402
 import starters  # noqa: E402
+from snippet_includes import expand  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "assignment-2.1.2"
@@ -33,7 +36,6 @@ PYTEST_INI = """[pytest]
 # The kit's own settings, so that no pytest configuration above this folder applies.
 # Run these tests through check.py, which puts your file in place of the lesson's.
 """
-QUIZ_ANSWER_BOX = re.compile(r"^\?\?\? question.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
 
 
 def starter_files() -> dict[str, str]:
@@ -44,14 +46,12 @@ def starter_files() -> dict[str, str]:
 
 
 def answers() -> str:
-    """kit/answers.md, its quiz part filled with the questions of docs/quiz.md."""
-    quiz = (ROOT / "docs" / "quiz.md").read_text()
-    questions = QUIZ_ANSWER_BOX.sub("Your answer:\n\n", quiz.split("\n## ", 1)[1])
-    questions = "### " + questions.replace("\n## ", "\n### ").strip() + "\n"
+    """kit/answers.md, its quiz part filled with the questions of docs/quiz.md, each option
+    with a box to tick (quiz_source.py reads the page; check.py quiz grades the boxes)."""
     template = (ROOT / "kit" / "answers.md").read_text()
     if "<!-- quiz -->" not in template:
         raise ValueError("kit/answers.md has no <!-- quiz --> line for the quiz questions")
-    return template.replace("<!-- quiz -->\n", questions)
+    return template.replace("<!-- quiz -->\n", quiz_source.answers_part(expand))
 
 
 def task_statements() -> dict[str, str]:
@@ -109,6 +109,9 @@ def kit_files() -> dict[str, str]:
         "LICENSE": (ROOT / "LICENSE").read_text(),
         "LICENSE-TEXT": (ROOT / "LICENSE-TEXT").read_text(),
         "check.py": (ROOT / "tools" / "check.py").read_text(),
+        # check.py quiz: the grader, and its key generated from docs/quiz.md
+        "quiz_grader.py": (ROOT / "tools" / "quiz_grader.py").read_text(),
+        "quiz_key.txt": quiz_source.key_text(),
         "answers.md": answers(),
         f"{NAME}.ipynb": nbformat.writes(student_notebook()) + "\n",
         "tests/pytest.ini": PYTEST_INI,

@@ -67,7 +67,7 @@ def focus_walk(page):
 def test_each_quiz_box_is_named_and_opens_from_the_keyboard(page, base_url):
     open_page(page, base_url, "quiz/")
     names = page.locator("details.question > summary").all_inner_texts()
-    assert names == [f"Answer to question {n}" for n in (1, 2, 3)]
+    assert len(names) >= 12 and names == [f"Answer to question {n + 1}" for n in range(len(names))]
     opened = []
     for element in focus_walk(page):
         if not element.evaluate("el => el.matches('details.question > summary')"):

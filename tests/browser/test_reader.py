@@ -41,8 +41,8 @@ def test_pages_with_math_have_it(page, base_url):
 def test_quiz_answers_are_closed_then_open_on_click(page, base_url):
     open_page(page, base_url, "quiz/")
     answers = page.locator("details.question")
-    assert answers.count() == 3
-    for i in range(3):
+    assert answers.count() >= 12
+    for i in range(answers.count()):
         answer = answers.nth(i)
         body = answer.locator("p").nth(0)
         assert answer.locator("summary").inner_text() == f"Answer to question {i + 1}"

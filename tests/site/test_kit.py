@@ -119,12 +119,14 @@ def test_the_checker_checks_task_3_on_the_lessons_table(kit, only_torch_and_pyte
 
 def test_the_written_answers_hold_every_question_and_no_answer(kit):
     text = (kit / "answers.md").read_text()
-    assert len(re.findall(r"^### \d\. ", text, re.M)) == 7  # four theory questions, three quiz
     quiz = (ROOT / "docs" / "quiz.md").read_text()
-    for heading in re.findall(r"^## (\d\. .+)$", quiz, re.M):
+    quiz_headings = re.findall(r"^## (\d+\. .+)$", quiz, re.M)
+    # four theory questions, then the quiz's, answered by ticking boxes
+    assert len(re.findall(r"^### \d+\. ", text, re.M)) == 4 + len(quiz_headings)
+    for heading in quiz_headings:
         assert f"### {heading}" in text
     assert "??? question" not in text and "Proof:" not in text
-    assert text.count("Your answer:") == 7
+    assert text.count("Your answer:") == 4
 
 
 def test_the_notebook_cells_are_the_starters_and_run_to_the_first_todo(kit):
@@ -177,3 +179,29 @@ def test_the_licenses_are_stated_on_every_page_and_katex_keeps_its_own():
         assert "CC BY 4.0" in page.read_text(), page
     katex_license = ROOT / "site" / "assets" / "katex" / "LICENSE.txt"
     assert katex_license.read_text().startswith("The MIT License")
+
+
+def test_the_quiz_grader_scores_the_kits_answers_file(kit, only_torch_and_pytest):
+    import quiz_source
+
+    questions = quiz_source.questions()
+    blank = run_checker(kit, only_torch_and_pytest, "quiz", "answers.md")
+    assert blank.returncode == 1, blank.stdout + blank.stderr
+    assert f"Score: 0 of {len(questions)} ({len(questions)} blank)." in blank.stdout
+    assert "WRONG" not in blank.stdout and blank.stdout.count("  blank  ") == len(questions)
+
+    # The same file with the right boxes ticked, as a student would tick them.
+    lines, number = [], None
+    for line in (kit / "answers.md").read_text().splitlines():
+        if heading := re.match(r"### (\d+)\. ", line):
+            number = int(heading[1])
+        box = re.match(r"- \[ \] \(([a-z])\)", line)
+        if box and number is not None and box[1] in questions[number - 1].right_letters:
+            line = line.replace("[ ]", "[x]", 1)
+        lines.append(line)
+    (kit / "my_answers.md").write_text("\n".join(lines) + "\n")
+    done = run_checker(kit, only_torch_and_pytest, "quiz", "my_answers.md")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Score: {len(questions)} of {len(questions)}. Every answer is right." in done.stdout
+    # It graded from the kit's own key: the lesson's tools that build the key are not there.
+    assert (kit / "quiz_key.txt").is_file() and not (kit / "quiz_source.py").exists()
