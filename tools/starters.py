@@ -10,10 +10,10 @@ says what to write; more start lines continue the sentence:
     # --8<-- [end:solution]
 
 In the starter the region becomes a TODO with that sentence and a `raise NotImplementedError`
-that names the task and the function. Starters are generated into starters/, never edited:
+that names the task and the function. Starters are generated into kit/starters/, never edited:
 
-    python tools/starters.py           # write starters/*.py from snippets/
-    python tools/starters.py --check   # exit 1 with a diff if starters/ is out of date
+    python tools/starters.py           # write kit/starters/*.py from snippets/
+    python tools/starters.py --check   # exit 1 with a diff if kit/starters/ is out of date
 """
 
 import argparse
@@ -26,7 +26,7 @@ from outputs import diff_with_committed
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
-STARTERS = ROOT / "starters"
+STARTERS = ROOT / "kit" / "starters"
 REGENERATE = "python tools/starters.py"
 # The section-line syntax of pymdownx.snippets: the site drops every such line it includes.
 SECTION_LINE = re.compile(
@@ -127,7 +127,7 @@ def generated() -> dict[Path, str]:
 
 
 def drift() -> str:
-    """A unified diff between starters/ and what the snippets make now ('' when equal)."""
+    """A unified diff between kit/starters/ and what the snippets make now ('' when equal)."""
     wanted = generated()
     return "".join(
         diff_with_committed(path, wanted.get(path, ""), "generated from snippets/")
@@ -141,9 +141,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.check:
         diff = drift()
-        print(diff or "starters/ is up to date", end="" if diff else "\n")
+        print(diff or "kit/starters/ is up to date", end="" if diff else "\n")
         if diff:
-            print(f"starters/ is out of date; run: {REGENERATE}")
+            print(f"kit/starters/ is out of date; run: {REGENERATE}")
         return 1 if diff else 0
     STARTERS.mkdir(exist_ok=True)
     wanted = generated()

@@ -25,10 +25,18 @@ def masked_mean(
     to 1. Pads are selected away (masked_fill), not multiplied by 0, so even an
     inf or NaN sitting at a pad position cannot leak into the mean.
     """
-    # TODO(task4): select the pads away with masked_fill (a multiply by the mask
-    # turns an inf at a pad into nan), sum over the sequence, and divide each
-    # row by its own count of real tokens, clamped to at least 1.
-    raise NotImplementedError("task4: masked_mean is not implemented yet")
+    # --8<-- [start:solution] select the pads away with masked_fill (a multiply
+    # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
+    # --8<-- [start:solution] over the sequence, and divide each row by its own
+    # --8<-- [start:solution] count of real tokens, clamped to at least 1. The
+    # --8<-- [start:solution] mean keeps hidden's dtype, and hidden stays as it
+    # --8<-- [start:solution] was.
+    keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
+    summed = hidden.masked_fill(~keep, 0).sum(dim=1)  # (B, D)
+    # Wrong on purpose: the first row's count of real tokens, for every row.
+    counts = keep[0].sum().clamp(min=1)
+    return summed / counts
+    # --8<-- [end:solution]
     # --8<-- [end:masked-mean]
 
 
