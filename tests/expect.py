@@ -114,6 +114,8 @@ def like(got, expected: torch.Tensor, what: str) -> torch.Tensor:
 def differences(got: torch.Tensor, expected: torch.Tensor, tolerance=None) -> list[str]:
     """[] when the values agree (NaN where NaN is expected counts as agreeing); otherwise
     how many differ, and the largest difference and where."""
+    if torch.equal(got, expected):  # the common case, without copies (dtypes already match)
+        return []
     g, e = got.detach().cpu().double(), expected.detach().cpu().double()
     agree = (g == e) | (g.isnan() & e.isnan())
     if tolerance is not None:
@@ -126,10 +128,12 @@ def differences(got: torch.Tensor, expected: torch.Tensor, tolerance=None) -> li
     where = at(worst, g.shape) if g.dim() else ""
     expected_value, got_value = e.reshape(-1)[worst].item(), g.reshape(-1)[worst].item()
     allowed = " beyond rounding" if tolerance is not None else ""
+    largest = gap.reshape(-1)[worst].item()
+    size = f"largest difference {number(largest)} " if largest != float("inf") else ""
     return [
         f"{int((~agree).sum())} of {agree.numel()} values differ{allowed}",
-        f"largest difference {number(gap.reshape(-1)[worst].item())} at {where or 'the value'}:"
-        f" expected {number(expected_value)}, got {number(got_value)}",
+        f"{size}at {where or 'the value'}: expected {number(expected_value)}, "
+        f"got {number(got_value)}",
     ]
 
 

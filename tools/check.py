@@ -117,7 +117,7 @@ KNOWN_ERRORS = [
             "`if tensor:` asks a tensor of many numbers for one truth value, which it does not "
             "have: to ask whether an argument was given, compare it with None",
             "Theory › Theory 4: why both inputs, or neither, raise ValueError",
-            "if input_ids is not None:",
+            "`x is not None` asks whether an argument x was given",
         ),
     ),
     (r"Expected all tensors to be on the same device|is not on the expected device", WRONG_DEVICE),
@@ -572,7 +572,7 @@ def exit_code(results: list[Result]) -> int:
     return 1 if any(result.outcome == "failed" for result in results) else 0
 
 
-def indented(text: str, indent: str = " " * 13) -> list[str]:
+def indented(text: str, indent: str = " " * 14) -> list[str]:
     """Wrapped for an 80-column terminal, and for the code boxes of the site."""
     return textwrap.wrap(
         text, width=80, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
@@ -609,7 +609,7 @@ def check_lines(run: TaskRun, hint_code=False, details=False) -> list[str]:
         mark = {"passed": "pass", "failed": "FAIL", "skipped": "skip"}[result.outcome]
         points = f"{result.points}/{result.max_points}" if result.max_points else " - "
         lines += textwrap.wrap(
-            f"  {mark}  {points:>4}  {result.name}", width=80, subsequent_indent=" " * 15
+            f"  {mark}  {points:>4}  {result.name}", width=80, subsequent_indent=" " * 14
         )
         if result.outcome == "skipped":
             lines += indented(result.reason)

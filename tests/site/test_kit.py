@@ -43,7 +43,10 @@ def kit(tmp_path_factory) -> Path:
 def only_torch_and_pytest(tmp_path_factory) -> Path:
     """A folder holding torch, pytest, hypothesis and what they require, and nothing else: put
     on PYTHONPATH of a `python -S`, it is a Python where only those three were installed."""
-    folder = tmp_path_factory.mktemp("site-packages")
+    # Named site-packages, as an installed package's folder is: hypothesis looks for constants
+    # in every module outside such a folder, and would read all of torch's.
+    folder = tmp_path_factory.mktemp("python") / "site-packages"
+    folder.mkdir()
     seen, wanted = set(), ["torch", "pytest", "hypothesis"]
     while wanted:
         name = wanted.pop()
@@ -231,7 +234,8 @@ def test_the_assignment_page_links_the_kit_and_shows_what_the_checker_prints():
     assert 'href="../downloads/assignment-2.1.2.zip"' in page
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     for capture in sorted((ROOT / "docs" / "outputs" / "checker").glob("*.txt")):
-        assert capture.read_text().strip() in text, f"{capture.name} is not on the page"
+        if capture.name != "timings.txt":  # the kit's README quotes that one
+            assert capture.read_text().strip() in text, f"{capture.name} is not on the page"
 
 
 def test_no_page_shows_a_solution_marker():
