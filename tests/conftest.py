@@ -80,13 +80,14 @@ def pytest_collection_modifyitems(items):
     # the task 1 snippet builds its own 1.53 GiB table, and the two must not overlap.
     # Then the checks of a student's task 1, which build their own table in this process,
     # before any test holds the lesson's: at most one table at a time. The last of them
-    # checks the lesson's own file, whose table stays for the tests that use the lesson's.
-    items.sort(
-        key=lambda item: (
-            item.get_closest_marker("standalone") is None,
-            item.get_closest_marker("own_table") is None,
-        )
-    )
+    # (own_table(last=True)) checks the lesson's own file, whose table stays for the tests
+    # that use the lesson's.
+    def order(item):
+        own_table = item.get_closest_marker("own_table")
+        last = own_table is not None and own_table.kwargs.get("last", False)
+        return item.get_closest_marker("standalone") is None, own_table is None, last
+
+    items.sort(key=order)
 
 
 @pytest.fixture

@@ -87,13 +87,23 @@ def test_embeds_path_reads_batch_and_length_from_its_first_two_dims(table, devic
     "batch_size 2 and seq_length 10",
     section="Theory › Theory 1: the lookup, as row selection and as a matmul",
 )
-def test_quiz_1_batch_2_length_10_gives_2_10_4096(table, device, on_device):
+def test_batch_2_length_10_gives_2_10_4096(table, device, on_device):
     input_ids = torch.randint(0, 1000, (2, 10), device=device)
     hidden, batch_size, seq_length = batch_and_length(forward(table, input_ids=input_ids))
 
     on_device(hidden, what="hidden_states")
     expect.same(hidden, table(input_ids).detach(), "hidden_states")
     expect.equal((batch_size, seq_length), (2, 10), "(batch_size, seq_length)")
+
+
+@pytest.mark.lesson  # the same on the full table, which the quiz page cites
+def test_quiz_1_batch_2_length_10_gives_2_10_4096(lesson_table, device, on_device):
+    input_ids = torch.randint(0, 100352, (2, 10), device=device)
+    hidden, batch_size, seq_length = embed_forward(lesson_table, input_ids=input_ids)
+
+    on_device(hidden)
+    assert hidden.shape == (2, 10, 4096)
+    assert (batch_size, seq_length) == (2, 10)
 
 
 @pytest.mark.hint(

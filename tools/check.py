@@ -338,33 +338,49 @@ def readable(item) -> str:
 class Watchdog:
     """Stops a check that runs past its time: a timer interrupts the main thread, and this
     SIGINT handler turns the interrupt into CheckTimedOut inside the check (a real Ctrl-C
-    still stops the run). Python code is stopped at once, a torch call when it returns."""
+    still stops the run). Python code is stopped at once, a torch call when it returns. The
+    interrupt comes again each second until the check ends, in case code that swallows
+    errors (a garbage-collector callback, say) caught it."""
+
+    REPEAT = 1.0  # seconds between interrupts once the time is up
 
     def __init__(self, seconds: float | None):
         self.seconds = seconds if seconds and seconds > 0 else None
         self.timer: threading.Timer | None = None
-        self.fired = False
+        self.lock = threading.Lock()
+        self.checking = False  # inside a check, with a timer running
+        self.fired = False  # the time is up for the check that runs now
+        self.previous = None
 
     def install(self):
-        usable = self.seconds and threading.current_thread() is threading.main_thread()
-        self.previous = signal.signal(signal.SIGINT, self.on_sigint) if usable else None
+        if self.seconds and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self.on_sigint)
         return self
 
     def uninstall(self):
         self.disarm()
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
 
     def on_sigint(self, signum, frame):
-        if self.fired:
-            if self.timer is not None:  # still inside the check
-                self.timer = None
-                raise CheckTimedOut(f"stopped after {self.seconds:g} s")
-            return  # fired as the check ended: nothing to stop
-        raise KeyboardInterrupt
+        if not self.fired:
+            raise KeyboardInterrupt  # a real Ctrl-C
+        if self.checking:
+            raise CheckTimedOut(f"stopped after {self.seconds:g} s")
+        # the time ran out as the check ended: nothing left to stop
+
+    def start_timer(self, seconds: float):
+        self.timer = threading.Timer(seconds, self.fire)
+        self.timer.daemon = True
+        self.timer.start()
 
     def fire(self):
-        self.fired = True
+        with self.lock:
+            if not self.checking:
+                return
+            self.fired = True
+            self.start_timer(self.REPEAT)
         _thread.interrupt_main(signal.SIGINT)
 
     @contextlib.contextmanager
@@ -372,19 +388,20 @@ class Watchdog:
         if self.previous is None:
             yield
             return
-        self.fired = False
-        self.timer = threading.Timer(self.seconds, self.fire)
-        self.timer.daemon = True
-        self.timer.start()
+        with self.lock:
+            self.checking, self.fired = True, False
+            self.start_timer(self.seconds)
         try:
             yield
         finally:
             self.disarm()
 
     def disarm(self):
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        with self.lock:
+            self.checking = False
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
 
 
 class Recorder:
@@ -395,11 +412,17 @@ class Recorder:
         self.path = path.resolve() if path else None
         self.watchdog = watchdog
         self.results: dict[str, Result] = {}
+        self.order: dict[str, int] = {}
         self.collect_errors: list[str] = []
 
     def pytest_collectreport(self, report):
         if report.failed:
             self.collect_errors.append(report.longreprtext)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items):
+        # pytest runs the checks grouped by device; they are reported in the tests' order.
+        self.order = {item.nodeid: n for n, item in enumerate(items)}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item):
@@ -547,7 +570,8 @@ def run_task(
             + "\n".join(recorder.collect_errors)
         )
     seconds = time.perf_counter() - started
-    return TaskRun(task_name, path, list(recorder.results.values()), problem, seconds)
+    ordered = sorted(recorder.results.items(), key=lambda kept: recorder.order.get(kept[0], 0))
+    return TaskRun(task_name, path, [result for _, result in ordered], problem, seconds)
 
 
 def run_all(folder: Path, device: str = "cpu", timeout: float | None = TIMEOUT) -> list[TaskRun]:
