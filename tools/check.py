@@ -4,6 +4,7 @@
     python check.py task3 path/to/mine.py    # a file of your choice
     python check.py all                      # every task in this folder, and the score
     python check.py all FOLDER --json results.json   # and Gradescope's results.json
+    python check.py task4 -k pad             # only the checks whose names hold "pad"
 
 Which file is a task's: my_<task>.py (my_task1.py ... my_task4.py, my_advanced.py, as the
 notebook writes them) if the folder has one, else the starter's own name, edited in place
@@ -527,11 +528,15 @@ LAST_FAILURE = ("last_type", "last_value", "last_traceback", "last_exc")
 
 
 def run_checks(
-    task_name: str, path: Path | None, device: str = "cpu", timeout: float | None = TIMEOUT
+    task_name: str,
+    path: Path | None,
+    device: str = "cpu",
+    timeout: float | None = TIMEOUT,
+    only: str = "",
 ) -> list[Result]:
     """Run the lesson's tests for one task with the file at `path` in place of the lesson's
     (or, with path None, with a stand-in that fails every check)."""
-    return run_task(task_name, path, device, timeout).results
+    return run_task(task_name, path, device, timeout, only=only).results
 
 
 def run_task(
@@ -540,7 +545,9 @@ def run_task(
     device: str = "cpu",
     timeout: float | None = TIMEOUT,
     problem: str = "",
+    only: str = "",
 ) -> TaskRun:
+    """`only`: run just the checks whose names pytest's -k expression selects."""
     task = TASKS[task_name]
     test_modules = [Path(name).stem for name in task.tests]
     watchdog = Watchdog(timeout)
@@ -557,6 +564,7 @@ def run_task(
         else:
             load_student_file(task_name, path)
         args = [*(str(TESTS / name) for name in task.tests), f"--device={device}", *PYTEST_OPTIONS]
+        args += ["-k", only] if only else []
         watchdog.install()
         try:
             exit_code = pytest.main(args, plugins=[recorder])
@@ -564,6 +572,8 @@ def run_task(
             watchdog.uninstall()
     for name, value in last.items():
         setattr(sys, name, value)
+    if only and exit_code == 5:  # pytest's "no tests ran"
+        raise BadInput(f"-k {only!r} selects none of the {task_name} checks")
     if recorder.collect_errors or exit_code not in (0, 1) or not recorder.results:
         raise RuntimeError(
             f"pytest could not run the {task_name} checks (exit code {exit_code}):\n"
@@ -774,6 +784,13 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=TIMEOUT, help=f"seconds per check (default {TIMEOUT:g})"
     )
+    parser.add_argument(
+        "-k",
+        dest="only",
+        default="",
+        metavar="WORDS",
+        help="only the checks whose names match, as pytest's -k (e.g. -k 'pad and not nan')",
+    )
     parser.add_argument("--times", action="store_true", help="say how long each task took")
     parser.add_argument(
         "--json", type=Path, metavar="FILE", help="with all: write Gradescope's results.json"
@@ -795,6 +812,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.json and args.task != "all":
         cli.error("--json goes with all: python check.py all --json results.json")
+    if args.only and args.task == "all":
+        cli.error("-k goes with one task: python check.py task4 -k 'pad'")
     if args.task == "all":
         return main_all(cli, args)
     path = args.path
@@ -806,7 +825,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{TASKS[args.task].module}.py; give its path: python check.py {args.task} FILE"
             )
     try:
-        run = run_task(args.task, path, args.device, args.timeout)
+        run = run_task(args.task, path, args.device, args.timeout, only=args.only)
     except BadInput as error:
         cli.error(str(error))
     printed = report(args.task, path, args.device, run.results, args.details, args.hint)

@@ -52,18 +52,21 @@ CAPTURES = {
 }
 
 
-def capture(name: str) -> str:
+def capture(name: str, folder: Path | None = None, more: tuple[str, ...] = ()) -> str:
     """`$ python check.py ARGS` in a folder of a student's files, then what the checker
-    printed, and its exit code."""
+    printed, and its exit code. With `folder`, the files stay there; `more` arguments run
+    too but are not shown (--json writes a file and prints nothing more)."""
     args, files = CAPTURES[name]
-    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+    with contextlib.ExitStack() as stack:
+        folder = folder or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        stack.enter_context(contextlib.chdir(folder))
         for student_name, source in files.items():
             # The file as students get it, in the kit or the notebook: without the `--8<--`
             # lines, so that line numbers in what the checker prints match their file.
             Path(student_name).write_text(starters.strip_sections(source.read_text()))
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exit_code = check.main(args)
+            exit_code = check.main([*args, *more])
     text = printed.getvalue().replace(f"in {folder}", "in .").replace(str(folder) + "/", "")
     return f"$ python check.py {' '.join(args)}\n{text}$ echo $?\n{exit_code}\n"
 
