@@ -14,6 +14,8 @@ how the checker treats a test:
         checks the lesson's own code, or torch itself, or needs the lesson's full table for
         a task other than task 1: the checker leaves it out, since it would grade nothing
         the student wrote.
+    @pytest.mark.skip_on_cpu(reason)
+        needs a device besides the CPU: skipped, with that reason, when the device is the CPU.
 """
 
 import importlib
@@ -50,6 +52,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "hint(concept, section, code, when): see conftest.py")
     config.addinivalue_line("markers", "lesson: not run by the checker; see conftest.py")
+    config.addinivalue_line("markers", "skip_on_cpu(reason): skipped when the device is the CPU")
     devices = config.getoption("device") or ["cpu"]
     if "cuda" in devices and not torch.cuda.is_available():
         raise pytest.UsageError(
@@ -102,6 +105,13 @@ def on_device(device, request):
         request.node.device_checked = True
 
     return check
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("skip_on_cpu")
+    device = getattr(item, "callspec", None) and item.callspec.params.get("device")
+    if marker and getattr(device, "type", None) == "cpu":
+        pytest.skip(marker.args[0])
 
 
 @pytest.hookimpl(wrapper=True)

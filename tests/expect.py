@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, Phase, settings
 # Property checks: the same cases on every run (a grade must not depend on luck), no example
 # database written into the student's folder, and the smallest failing case reported.
 PROPERTY = settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     database=None,

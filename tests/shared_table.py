@@ -1,7 +1,7 @@
 """The lesson's 1.53 GiB table, built once per process and shared by every test session in it.
 
 Building it takes seconds, so the tests of task 1 share one table, and so do the checker's
-runs of those tests (tools/check.py runs pytest again inside the same process, one run per
+runs of those tests (check.py runs pytest again inside the same process, one run per
 student file). One table is kept per device: a new build replaces it.
 
 A builder is also asked for a table on the meta device, which has sizes but no memory: a
@@ -34,7 +34,6 @@ def _key(build) -> tuple:
 
 def on_meta(build):
     """build(torch.device("meta")) after torch.manual_seed(0)."""
-    gc.collect()  # a table of an earlier session may wait in a cycle
     torch.manual_seed(0)
     table = build(torch.device("meta"))
     weight = getattr(table, "weight", None)

@@ -382,9 +382,8 @@ def test_odd_hidden_size_cannot_take_sinusoidal_pe():  # fails before any tensor
     section=CONTRACT,
     code="call check_input_ids before the lookup",
 )
+@pytest.mark.skip_on_cpu("needs a second device: runs with --device cuda")
 def test_ids_on_another_device(device, on_device):
-    if device.type == "cpu":
-        pytest.skip("needs a second device: runs with --device cuda")
     forward = EmbeddingForward(10, 8, device=device)
     on_device(forward.embed_tokens.weight)
     with expect.raises(ValueError, r"input_ids is on cpu but the table is on cuda"):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from task4_batch_padding import masked_mean
 
-INPUT_IDS = [[1, 2, 0], [3, 0, 4]]  # the task sheet's batch: two real tokens in each row
+INPUT_IDS = [[1, 2, 0], [3, 0, 4]]  # the exercise's batch: two real tokens in each row
 # Rows with 3, 2 and 1 real tokens, and pads in the middle as well as at the end.
 UNEVEN_IDS = [[1, 2, 3, 0], [4, 0, 5, 0], [6, 0, 0, 0]]
 TASK_4 = "Assignment › Task 4: a mean that ignores the pads"
@@ -106,15 +106,15 @@ def test_all_pad_row_gives_zeros_not_nan(table, device, on_device):
 
 
 @pytest.mark.hint(
-    "A float mask, the task sheet's (input_ids != 0).float(), must give the same mean as a "
-    "bool one, in the dtype of the embeddings",
+    "A float mask, such as (input_ids != 0).float(), must give the same mean as a bool one, "
+    "in the dtype of the embeddings",
     section=TASK_4,
     code="turn the mask into bool before you use it to select",
 )
-def test_float_mask_as_on_the_task_sheet_works_too(table, device):
+def test_a_float_mask_gives_the_same_mean_as_a_bool_one(table, device):
     input_ids = torch.tensor(INPUT_IDS, device=device)
     hidden = table(input_ids).detach()
-    float_mask = (input_ids != 0).float()  # the task sheet's spelling
+    float_mask = (input_ids != 0).float()  # the exercise's spelling
     expected = real_token_means(hidden, INPUT_IDS)
     expect.close(mean_of(hidden, float_mask), expected, "the mean with a float mask")
 

@@ -288,8 +288,8 @@ def load_student_file(task_name: str, path: Path):
 
 
 def stand_in(task_name: str, problem: str):
-    """A module with the task's names, each raising NoFile: the checks run, and fail, as they
-    would for a file that does nothing, so the task's points are still counted."""
+    """A module with the task's names, each raising NoFile, in place of a file that is missing
+    or cannot be imported: the tests import it, and their checks are counted, not run."""
     task = TASKS[task_name]
     module = types.ModuleType(task.module)
 
@@ -408,9 +408,10 @@ class Watchdog:
 class Recorder:
     """A pytest plugin that keeps one Result per check of the student's file."""
 
-    def __init__(self, task: str, path: Path | None, watchdog: Watchdog):
+    def __init__(self, task: str, path: Path | None, watchdog: Watchdog, problem: str = ""):
         self.task = task
         self.path = path.resolve() if path else None
+        self.problem = problem  # why there is no file to check, if there is none
         self.watchdog = watchdog
         self.results: dict[str, Result] = {}
         self.order: dict[str, int] = {}
@@ -424,6 +425,21 @@ class Recorder:
     def pytest_collection_modifyitems(self, items):
         # pytest runs the checks grouped by device; they are reported in the tests' order.
         self.order = {item.nodeid: n for n, item in enumerate(items)}
+
+    def pytest_collection_finish(self, session):
+        """With nothing to check (no file, or one that cannot be imported), each check is
+        failed as collected, not run: it would only raise NoFile."""
+        if self.problem:
+            for item in session.items:
+                device = getattr(item, "callspec", None) and item.callspec.params.get("device")
+                device = getattr(device, "type", None)
+                result = Result(self.task, item.originalname, readable(item), device)
+                skip = item.get_closest_marker("skip_on_cpu")
+                if skip and device == "cpu":  # as conftest.py would skip it
+                    result.outcome, result.reason = "skipped", skip.args[0]
+                else:
+                    result.outcome, result.not_implemented = "failed", self.problem
+                self.results[item.nodeid] = result
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item):
@@ -551,7 +567,9 @@ def run_task(
     task = TASKS[task_name]
     test_modules = [Path(name).stem for name in task.tests]
     watchdog = Watchdog(timeout)
-    recorder = Recorder(task_name, path, watchdog)
+    if path is None:
+        problem = problem or f"no file for {task_name}"
+    recorder = Recorder(task_name, path, watchdog, problem)
     # pytest keeps the last failure's traceback in sys.last_* for post-mortem debugging; its
     # frames would keep the student's tensors (and a table) alive after the run.
     last = {name: getattr(sys, name, None) for name in LAST_FAILURE}
@@ -560,11 +578,12 @@ def run_task(
         for name in test_modules:
             sys.modules.pop(name, None)  # so they import the file under check afresh
         if path is None:
-            stand_in(task_name, problem or f"no file for {task_name}")
+            stand_in(task_name, problem)  # so that the tests import; none of them runs
         else:
             load_student_file(task_name, path)
         args = [*(str(TESTS / name) for name in task.tests), f"--device={device}", *PYTEST_OPTIONS]
         args += ["-k", only] if only else []
+        args += ["--collect-only"] if path is None else []
         watchdog.install()
         try:
             exit_code = pytest.main(args, plugins=[recorder])
