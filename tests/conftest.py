@@ -154,10 +154,11 @@ def lesson_table(device):
 
 
 @pytest.fixture(scope="session")
-def meta_table():
-    """build_embed_tokens(torch.device("meta")): the table's sizes without its memory, and
-    a builder that ignores its device argument caught on any machine."""
-    return shared_table.on_meta(build_embed_tokens())
+def table_device(device):
+    """Where task 1's builder puts the table it is asked to build on `device`, with the meta
+    device as the default device: a builder that ignores its argument is caught on any
+    machine (shared_table.built_on), and a right one has built the lesson's table."""
+    return shared_table.built_on(build_embed_tokens(), device)
 
 
 _small_tables = {}  # device -> (table, its weight's version when built)

@@ -4,9 +4,10 @@ Building it takes seconds, so the tests of task 1 share one table, and so do the
 runs of those tests (check.py runs pytest again inside the same process, one run per
 student file). One table is kept per device: a new build replaces it.
 
-A builder is also asked for a table on the meta device, which has sizes but no memory: a
-right builder answers at once, and one that ignores its device argument builds a real table
-on the default device instead. That table is kept as the one it would build anywhere.
+The first build runs with the meta device as PyTorch's default device. The meta device has
+shapes but no memory, so a builder that uses its device argument builds the real table as
+always (and that table is kept), while one that ignores its argument builds a meta table at
+once: caught on any machine, as a GPU would catch it, at no cost.
 """
 
 import gc
@@ -16,6 +17,7 @@ from pathlib import Path
 import torch
 
 _kept = {}  # device -> (build function and its file's hash, table, version when built)
+_ignored = {}  # key of a build that ignored its device argument -> the device it used
 
 
 def _version(table) -> int | None:
@@ -32,16 +34,37 @@ def _key(build) -> tuple:
     return code.co_qualname, hashlib.sha256(Path(code.co_filename).read_bytes()).hexdigest()
 
 
-def on_meta(build):
-    """build(torch.device("meta")) after torch.manual_seed(0)."""
-    torch.manual_seed(0)
-    table = build(torch.device("meta"))
+def _weight_device(table) -> torch.device | None:
     weight = getattr(table, "weight", None)
-    if isinstance(weight, torch.Tensor) and weight.device.type != "meta":
-        release(weight.device)
-        # It ignored its argument: what it built is what it builds for any device.
-        _kept[str(weight.device)] = (_key(build), table, _version(table))
-    return table
+    return weight.device if isinstance(weight, torch.Tensor) else None
+
+
+def built_on(build, device: torch.device) -> torch.device | None:
+    """The device of build(device)'s table when the default device is meta: `device` for a
+    builder that uses its argument, meta for one that ignores it. A table built on `device`
+    is kept for get(), so asking costs no build of its own."""
+    key, device = _key(build), torch.device(device)
+    kept_key, table, version = _kept.get(str(device), (None, None, None))
+    if kept_key == key and _version(table) == version:
+        return _weight_device(table)
+    del table
+    if key in _ignored:
+        return _ignored[key]
+    release(device)
+    torch.manual_seed(0)
+    try:
+        with torch.device("meta"):
+            table = build(device)
+    except Exception:
+        table = None  # it needed the default device for something: get() builds it as usual
+    if table is not None and _weight_device(table) == torch.device("meta") != device:
+        _ignored[key] = torch.device("meta")
+        return _ignored[key]
+    if table is None or _weight_device(table) != device:
+        table = get(build, device)
+    else:
+        _kept[str(device)] = (key, table, _version(table))
+    return _weight_device(table)
 
 
 def get(build, device: torch.device):
