@@ -371,9 +371,9 @@ def test_more_positions_than_the_pe_table_holds(forward, device):
     section=STATEMENT,
     code='the message: "dim must be even to pair sin and cos, got dim=7"',
 )
-def test_odd_hidden_size_cannot_take_sinusoidal_pe():  # fails before any tensor exists
+def test_odd_hidden_size_cannot_take_sinusoidal_pe():  # refused before any position exists
     with expect.raises(ValueError, "dim must be even.*dim=7"):
-        EmbeddingForward(10, 7, add_positions=True)
+        EmbeddingForward(10, 7, add_positions=True, device=torch.device("cpu"))
 
 
 @pytest.mark.hint(
