@@ -408,14 +408,20 @@ class Watchdog:
 class Recorder:
     """A pytest plugin that keeps one Result per check of the student's file."""
 
-    def __init__(self, task: str, path: Path | None, watchdog: Watchdog, problem: str = ""):
+    def __init__(self, task, path: Path | None, watchdog: Watchdog, problem="", details=False):
         self.task = task
+        self.details = details
         self.path = path.resolve() if path else None
         self.problem = problem  # why there is no file to check, if there is none
         self.watchdog = watchdog
         self.results: dict[str, Result] = {}
         self.order: dict[str, int] = {}
         self.collect_errors: list[str] = []
+
+    def pytest_configure(self, config):
+        # pytest's own report of a failure shows the source of every frame, which takes
+        # time to write: Python's plain traceback will do unless --details asks for it.
+        config.option.tbstyle = "long" if self.details else "native"
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -562,14 +568,16 @@ def run_task(
     timeout: float | None = TIMEOUT,
     problem: str = "",
     only: str = "",
+    details: bool = False,
 ) -> TaskRun:
-    """`only`: run just the checks whose names pytest's -k expression selects."""
+    """`only`: run just the checks whose names pytest's -k expression selects; `details`:
+    keep pytest's own report of each failure."""
     task = TASKS[task_name]
     test_modules = [Path(name).stem for name in task.tests]
     watchdog = Watchdog(timeout)
     if path is None:
         problem = problem or f"no file for {task_name}"
-    recorder = Recorder(task_name, path, watchdog, problem)
+    recorder = Recorder(task_name, path, watchdog, problem, details)
     # pytest keeps the last failure's traceback in sys.last_* for post-mortem debugging; its
     # frames would keep the student's tensors (and a table) alive after the run.
     last = {name: getattr(sys, name, None) for name in LAST_FAILURE}
@@ -603,7 +611,9 @@ def run_task(
     return TaskRun(task_name, path, [result for _, result in ordered], problem, seconds)
 
 
-def run_all(folder: Path, device: str = "cpu", timeout: float | None = TIMEOUT) -> list[TaskRun]:
+def run_all(
+    folder: Path, device: str = "cpu", timeout: float | None = TIMEOUT, details: bool = False
+) -> list[TaskRun]:
     """Every task, on its file in `folder`; a task whose file is missing or cannot be
     imported is run on a stand-in, so that it scores 0 of its points."""
     runs = []
@@ -614,7 +624,7 @@ def run_all(folder: Path, device: str = "cpu", timeout: float | None = TIMEOUT) 
             runs.append(run_task(task_name, None, device, timeout, f"no file: no {looked}"))
             continue
         try:
-            runs.append(run_task(task_name, path, device, timeout))
+            runs.append(run_task(task_name, path, device, timeout, details=details))
         except BadInput as error:
             runs.append(run_task(task_name, None, device, timeout, str(error)))
     return runs
@@ -844,7 +854,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{TASKS[args.task].module}.py; give its path: python check.py {args.task} FILE"
             )
     try:
-        run = run_task(args.task, path, args.device, args.timeout, only=args.only)
+        run = run_task(
+            args.task, path, args.device, args.timeout, only=args.only, details=args.details
+        )
     except BadInput as error:
         cli.error(str(error))
     printed = report(args.task, path, args.device, run.results, args.details, args.hint)
@@ -859,7 +871,7 @@ def main_all(cli, args) -> int:
     if not folder.is_dir():
         cli.error(f"{folder} is not a folder: give the folder that holds your files")
     started = time.perf_counter()
-    runs = run_all(folder, args.device, args.timeout)
+    runs = run_all(folder, args.device, args.timeout, args.details)
     seconds = time.perf_counter() - started
     print(report_all(folder, args.device, runs, args.details, args.hint, args.times), end="")
     if args.json:
