@@ -228,7 +228,9 @@ def test_a_variant_differs_from_the_lesson_only_inside_its_solution_regions(name
     task = starters.task_of(lesson)
     path = WRONG_ANSWERS / name if name in EXPECTED else RIGHT_ANSWERS / name
     assert path.read_text() != lesson.read_text()
-    assert starters.starter(path.read_text(), task) == starters.starter(lesson.read_text(), task)
+    assert starters.starter(path.read_text(), task) == starters.starter(lesson.read_text(), task), (
+        f"{name} is out of date with its snippet; run: python tools/starters.py --variants"
+    )
 
 
 @pytest.mark.parametrize("task", check.TASKS)
