@@ -28,7 +28,9 @@ def masked_mean(
     # --8<-- [start:solution] select the pads away with masked_fill (a multiply
     # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
     # --8<-- [start:solution] over the sequence, and divide each row by its own
-    # --8<-- [start:solution] count of real tokens, clamped to at least 1.
+    # --8<-- [start:solution] count of real tokens, clamped to at least 1. The
+    # --8<-- [start:solution] mean keeps hidden's dtype, and hidden stays as it
+    # --8<-- [start:solution] was.
     keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
     summed = hidden.masked_fill(~keep, 0).sum(dim=1)  # (B, D)
     counts = keep.sum(dim=1).clamp(min=1)  # (B, 1): real tokens per row

@@ -48,8 +48,8 @@ def test_every_python_block_is_included_from_snippets(page, info, body):
     assert code, f"{page}: empty python block"
     for line in code:
         match = INCLUDE.match(line.strip())
-        # starters/ holds the snippets with their solutions left out (tools/starters.py)
-        assert match and match["path"].startswith(("snippets/", "starters/")), (
+        # kit/starters/ holds the snippets with their solutions left out (tools/starters.py)
+        assert match and match["path"].startswith(("snippets/", "kit/starters/")), (
             f"{page}: python block holds code written on the page, not an include: {line!r}"
         )
 

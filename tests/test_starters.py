@@ -74,3 +74,20 @@ def test_a_starter_runs_as_far_as_its_first_todo(task, capsys):
     source = starter.read_text()
     assert f"# TODO({task}): " in source and "[start:solution]" not in source
     assert "--8<-- [start:" in source  # the page sections stay: the Assignment page shows them
+
+
+def test_a_variant_takes_the_snippets_new_lines_and_keeps_its_own_code():
+    variant = SNIPPET.replace(
+        "    rows = weight[ids]\n", "    rows = weight.index_select(0, ids)\n"
+    )
+    snippet = SNIPPET.replace("import torch\n", "import torch  # changed outside the region\n")
+    refreshed = starters.with_code_of(variant, snippet)
+    assert "# changed outside the region" in refreshed and "index_select" in refreshed
+    assert starters.starter(refreshed, "task9") == starters.starter(snippet, "task9")
+
+
+def test_the_checkers_wrong_and_right_answers_are_up_to_date_with_their_snippets():
+    stale = [p.name for p, text in starters.variants().items() if p.read_text() != text]
+    assert not stale, (
+        f"out of date with their snippets: {stale}; run: python tools/starters.py --variants"
+    )

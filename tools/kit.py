@@ -6,9 +6,10 @@ MkDocs hook, in mkdocs.yml), or alone:
     python tools/kit.py kit.zip
 
 Everything inside comes from a file of the lesson, never a second copy: the starters from
-snippets/ (solution regions left to do), the checker and its tests as they are, the quiz
-questions and the quiz grader's key from docs/quiz.md, each task's statement from
-docs/assignment.md.
+snippets/ (solution regions left to do, kept in kit/starters/), the README and the answers
+template from kit/, the checker and its tests as they are, the quiz questions and the quiz
+grader's key from docs/quiz.md, each task's statement from docs/assignment.md. No solution
+goes in: the checks of tasks 2 to 4 build their own small table, and task 1's is the student's.
 """
 
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
+import captures  # noqa: E402
 import check  # noqa: E402
 import notebook  # noqa: E402
 import quiz_source  # noqa: E402
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = "assignment-2.1.2"
 DOWNLOAD = f"downloads/{NAME}.zip"  # where the site serves it
 BUILD = ROOT / ".cache" / "kit"
-TEST_FILES = ["conftest.py", "shared_table.py"] + sorted(
+TEST_FILES = ["conftest.py", "expect.py", "shared_table.py"] + sorted(
     {name for task in check.TASKS.values() for name in task.tests}
 )
 PYTEST_INI = """[pytest]
@@ -41,7 +43,7 @@ PYTEST_INI = """[pytest]
 def starter_files() -> dict[str, str]:
     """{file name: starter}, with every section line stripped, as students get them."""
     if drift := starters.drift():
-        raise RuntimeError(f"starters/ is out of date; run: {starters.REGENERATE}\n{drift}")
+        raise RuntimeError(f"kit/starters/ is out of date; run: {starters.REGENERATE}\n{drift}")
     return {path.name: starters.strip_sections(text) for path, text in starters.generated().items()}
 
 
@@ -69,10 +71,16 @@ def task_statements() -> dict[str, str]:
     return dict(zip(check.TASKS, cleaned, strict=True))
 
 
+def notebook_file(text: str, task: str, module: str) -> str:
+    """A starter as the notebook writes it, to my_<task>.py: its docstring names that file."""
+    return text.replace(f"python {module}.py", f"python my_{task}.py")
+
+
 def student_notebook() -> nbformat.NotebookNode:
     """Per task: its statement, a cell that writes the starter to my_<task>.py, one that runs
-    it, and one that checks it."""
+    it, and one that checks it; at the end, the score."""
     files = starter_files()
+    table_gib = captures.value("theory3_table_memory", "lesson … fp32")
     book = nbformat.v4.new_notebook()
     book.cells = [
         nbformat.v4.new_markdown_cell(
@@ -80,20 +88,29 @@ def student_notebook() -> nbformat.NotebookNode:
             "Keep this notebook beside `check.py` and `tests/`, as the kit unpacks it. For each "
             "task, write your code in the first cell (running it saves your file), run the "
             "file with the second, and check it with the lesson's tests with the third. Your "
-            "written answers go in `answers.md`."
+            "written answers go in `answers.md`.\n\n"
+            "Your files run, and are checked, in processes of their own, so nothing they build "
+            "stays in this notebook's memory. Task 1 builds the lesson's table, "
+            f"{table_gib} GiB in float32, once to run your file and once to check it: "
+            "leave about 2 GiB free. The other tasks need far less."
         ),
-        nbformat.v4.new_code_cell("import sys  # the checker runs with this notebook's Python"),
+        nbformat.v4.new_code_cell("import sys  # your files run with this notebook's Python"),
     ]
     for (task, statement), spec in zip(
         task_statements().items(), check.TASKS.values(), strict=True
     ):
         mine = f"my_{task}.py"
+        text = notebook_file(files[spec.module + ".py"], task, spec.module)
         book.cells += [
             nbformat.v4.new_markdown_cell(statement),
-            nbformat.v4.new_code_cell(f"%%writefile {mine}\n{files[spec.module + '.py']}".strip()),
-            nbformat.v4.new_code_cell(f"%run {mine}"),
+            nbformat.v4.new_code_cell(f"%%writefile {mine}\n{text}".strip()),
+            nbformat.v4.new_code_cell(f"!{{sys.executable}} {mine}"),
             nbformat.v4.new_code_cell(f"!{{sys.executable}} check.py {task} {mine}"),
         ]
+    book.cells += [
+        nbformat.v4.new_markdown_cell("## The score\n\nEvery task at once, one point per check."),
+        nbformat.v4.new_code_cell("!{sys.executable} check.py all"),
+    ]
     book.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -105,7 +122,8 @@ def student_notebook() -> nbformat.NotebookNode:
 def kit_files() -> dict[str, str]:
     """{path inside the kit: text}."""
     files = {
-        "README.md": (ROOT / "kit" / "README.md").read_text(),
+        # {output:...} references: numbers from captured runs (tools/captures.py)
+        "README.md": captures.render((ROOT / "kit" / "README.md").read_text()),
         "LICENSE": (ROOT / "LICENSE").read_text(),
         "LICENSE-TEXT": (ROOT / "LICENSE-TEXT").read_text(),
         "check.py": (ROOT / "tools" / "check.py").read_text(),
@@ -115,10 +133,6 @@ def kit_files() -> dict[str, str]:
         "answers.md": answers(),
         f"{NAME}.ipynb": nbformat.writes(student_notebook()) + "\n",
         "tests/pytest.ini": PYTEST_INI,
-        # The lesson's own task 1: it builds the table that tasks 2 to 4 are checked on.
-        f"tests/lesson/{check.TABLE_MODULE}.py": starters.strip_sections(
-            (ROOT / "snippets" / f"{check.TABLE_MODULE}.py").read_text()
-        ),
     }
     files |= starter_files()
     files |= {f"tests/{name}": (ROOT / "tests" / name).read_text() for name in TEST_FILES}

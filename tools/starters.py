@@ -10,10 +10,16 @@ says what to write; more start lines continue the sentence:
     # --8<-- [end:solution]
 
 In the starter the region becomes a TODO with that sentence and a `raise NotImplementedError`
-that names the task and the function. Starters are generated into starters/, never edited:
+that names the task and the function. Starters are generated into kit/starters/, never edited:
 
-    python tools/starters.py           # write starters/*.py from snippets/
-    python tools/starters.py --check   # exit 1 with a diff if starters/ is out of date
+    python tools/starters.py           # write kit/starters/*.py from snippets/
+    python tools/starters.py --check   # exit 1 with a diff if kit/starters/ is out of date
+
+The checker's known wrong answers and right answers written another way (tests/wrong_answers,
+tests/right_answers) are copies of a snippet that differ only inside its solution regions.
+After a snippet changes outside them, bring the copies up to date, each keeping its own code:
+
+    python tools/starters.py --variants
 """
 
 import argparse
@@ -26,7 +32,8 @@ from outputs import diff_with_committed
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
-STARTERS = ROOT / "starters"
+STARTERS = ROOT / "kit" / "starters"
+VARIANTS = [ROOT / "tests" / "wrong_answers", ROOT / "tests" / "right_answers"]
 REGENERATE = "python tools/starters.py"
 # The section-line syntax of pymdownx.snippets: the site drops every such line it includes.
 SECTION_LINE = re.compile(
@@ -103,6 +110,45 @@ def starter(text: str, task: str, source: str = "snippet") -> str:
     return "\n".join(out) + "\n"
 
 
+def regions(lines: list[str]) -> list[tuple[int, int]]:
+    """(first code line, end line) of each solution region, 0-based: its code lies between."""
+    found, number = [], 0
+    while number < len(lines):
+        match = solution_line(lines, number)
+        if match and match["kind"] == "start":
+            while (match := solution_line(lines, number)) and match["kind"] == "start":
+                number += 1
+            code = number
+            while number < len(lines) and not solution_line(lines, number):
+                number += 1
+            found.append((code, number))
+        number += 1
+    return found
+
+
+def with_code_of(variant: str, snippet: str) -> str:
+    """The snippet, each of its solution regions holding the variant's code for it."""
+    ours, theirs = snippet.splitlines(), variant.splitlines()
+    mine, yours = regions(ours), regions(theirs)
+    if len(mine) != len(yours):
+        raise ValueError(f"{len(yours)} solution regions, where the snippet has {len(mine)}")
+    out, done = [], 0
+    for (code, end), (their_code, their_end) in zip(mine, yours, strict=True):
+        out += ours[done:code] + theirs[their_code:their_end]
+        done = end
+    return "\n".join(out + ours[done:]) + "\n"
+
+
+def variants() -> dict[Path, str]:
+    """{variant path: its text brought up to date with its snippet}."""
+    snippets = {task_of(path): path for path in task_snippets()}
+    return {
+        path: with_code_of(path.read_text(), snippets[task_of(path)].read_text())
+        for folder in VARIANTS
+        for path in sorted(folder.glob("*.py"))
+    }
+
+
 def strip_sections(text: str) -> str:
     """The text without any `--8<--` section line, as the site shows it (for downloads)."""
     kept = [line for line in text.splitlines() if not SECTION_LINE.match(line)]
@@ -127,7 +173,7 @@ def generated() -> dict[Path, str]:
 
 
 def drift() -> str:
-    """A unified diff between starters/ and what the snippets make now ('' when equal)."""
+    """A unified diff between kit/starters/ and what the snippets make now ('' when equal)."""
     wanted = generated()
     return "".join(
         diff_with_committed(path, wanted.get(path, ""), "generated from snippets/")
@@ -138,12 +184,23 @@ def drift() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="bring the checker's wrong and right answers up to date",
+    )
     args = parser.parse_args()
+    if args.variants:
+        for path, text in variants().items():
+            if path.read_text() != text:
+                path.write_text(text)
+                print(f"updated {path.relative_to(ROOT)}")
+        return 0
     if args.check:
         diff = drift()
-        print(diff or "starters/ is up to date", end="" if diff else "\n")
+        print(diff or "kit/starters/ is up to date", end="" if diff else "\n")
         if diff:
-            print(f"starters/ is out of date; run: {REGENERATE}")
+            print(f"kit/starters/ is out of date; run: {REGENERATE}")
         return 1 if diff else 0
     STARTERS.mkdir(exist_ok=True)
     wanted = generated()

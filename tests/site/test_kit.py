@@ -2,24 +2,29 @@
 in an empty folder and its checker runs there with only torch and pytest, offline."""
 
 import html
+import json
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from importlib import metadata
 from pathlib import Path
 
 import nbformat
 import pytest
+from gradescope_spec import gradescope_problems
 from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
+import captures
 import check
 import starters
 
 ROOT = Path(__file__).resolve().parents[2]
 ZIP = ROOT / "site" / "downloads" / "assignment-2.1.2.zip"
 STARTER_FILES = [f"{task.module}.py" for task in check.TASKS.values()]
+SOLUTION_REGION = re.compile(r"\[start:solution\].*?\n(.*?)\n[ \t]*# --8<-- \[end:solution\]", re.S)
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +41,13 @@ def kit(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def only_torch_and_pytest(tmp_path_factory) -> Path:
-    """A folder holding torch, pytest and what they require, and nothing else: put on
-    PYTHONPATH of a `python -S`, it is a Python where only those two were installed."""
-    folder = tmp_path_factory.mktemp("site-packages")
-    seen, wanted = set(), ["torch", "pytest"]
+    """A folder holding torch, pytest, hypothesis and what they require, and nothing else: put
+    on PYTHONPATH of a `python -S`, it is a Python where only those three were installed."""
+    # Named site-packages, as an installed package's folder is: hypothesis looks for constants
+    # in every module outside such a folder, and would read all of torch's.
+    folder = tmp_path_factory.mktemp("python") / "site-packages"
+    folder.mkdir()
+    seen, wanted = set(), ["torch", "pytest", "hypothesis"]
     while wanted:
         name = wanted.pop()
         try:
@@ -78,10 +86,18 @@ def test_the_zip_holds_the_kit(kit):
     assert "assignment-2.1.2.ipynb" in names
     assert set(STARTER_FILES) <= names
     assert (kit / "check.py").read_text() == (ROOT / "tools" / "check.py").read_text()
-    for test_file in {name for task in check.TASKS.values() for name in task.tests}:
+    shipped = {"conftest.py", "expect.py", "shared_table.py"}
+    shipped |= {name for task in check.TASKS.values() for name in task.tests}
+    assert {name for name in names if name.startswith("tests/") and name.endswith(".py")} == {
+        f"tests/{name}" for name in shipped
+    }
+    for test_file in shipped:
         assert (kit / "tests" / test_file).read_text() == (ROOT / "tests" / test_file).read_text()
     assert "MIT License" in (kit / "LICENSE").read_text()
     assert "Attribution 4.0 International" in (kit / "LICENSE-TEXT").read_text()
+    readme = (kit / "README.md").read_text()
+    assert "{output:" not in readme  # every number rendered from a captured run
+    assert captures.value("checker/timings", "task1") + " s" in readme
 
 
 def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
@@ -89,32 +105,78 @@ def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
         text = (kit / name).read_text()
         assert "--8<--" not in text
         assert text == starters.strip_sections((starters.STARTERS / name).read_text())
-    for text in (path.read_text() for path in kit.rglob("*.py")):
-        assert "torch.index_select(weight, 0, input_ids.reshape(-1))" not in text  # task 3
-        assert "hidden.masked_fill(~keep, 0)" not in text  # task 4
 
 
-def test_the_checker_fails_a_starter_and_passes_the_solution(kit, only_torch_and_pytest):
-    starter = run_checker(kit, only_torch_and_pytest, "advanced", "advanced_embedding_forward.py")
-    assert starter.returncode == 1, starter.stdout + starter.stderr
-    assert "not implemented yet" in starter.stdout
-    assert "Traceback" not in starter.stderr  # at most torch's warning that NumPy is missing
+def test_no_file_in_the_kit_holds_a_line_of_a_solution(kit):
+    texts = {
+        path: path.read_text() for path in kit.rglob("*") if path.suffix in (".py", ".md", ".ipynb")
+    }
+    for snippet in starters.task_snippets():
+        starter = starters.strip_sections(
+            starters.starter(snippet.read_text(), starters.task_of(snippet))
+        )
+        for region in SOLUTION_REGION.findall(snippet.read_text()):
+            for line in (line.strip() for line in region.splitlines()):
+                if len(line) < 20 or line in starter or line.startswith("#"):
+                    continue  # too short to give anything away, or in the starter anyway
+                for path, text in texts.items():
+                    assert line not in text, f"{path.relative_to(kit)} holds {snippet.name}: {line}"
 
-    solution = kit / "my_advanced.py"
-    solution.write_text((ROOT / "snippets" / "advanced_embedding_forward.py").read_text())
-    done = run_checker(kit, only_torch_and_pytest, "advanced", "my_advanced.py")
+
+def total(printed: str) -> tuple[int, int]:
+    points, most = re.search(r"^  total +(\d+)/(\d+)", printed, re.M).groups()
+    return int(points), int(most)
+
+
+def test_check_all_scores_the_starters_0_and_the_solutions_full(
+    kit, only_torch_and_pytest, report_timing
+):
+    starters_only = run_checker(kit, only_torch_and_pytest, "all")
+    assert starters_only.returncode == 1, starters_only.stdout + starters_only.stderr
+    assert "Traceback" not in starters_only.stderr  # at most torch's warning about NumPy
+    points, most = total(starters_only.stdout)
+    assert points == 0 and most > 40
+    assert "not implemented yet" in starters_only.stdout
+
+    # The solutions come from the lesson's snippets, never from the kit.
+    for task, spec in check.TASKS.items():
+        source = (ROOT / "snippets" / f"{spec.module}.py").read_text()
+        (kit / f"my_{task}.py").write_text(starters.strip_sections(source))
+    started = time.perf_counter()
+    done = run_checker(kit, only_torch_and_pytest, "all", "--json", "results.json", "--times")
+    wall = time.perf_counter() - started
     assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"^All \d+ checks passed( \(1 skipped\))?\.$", done.stdout, re.M)
+    assert total(done.stdout) == (most, most)
+    assert re.search(
+        r"^All \d+ checks passed, (\d+)/\1 points( \(1 skipped\))?\.$", done.stdout, re.M
+    )
+    results = json.loads((kit / "results.json").read_text())
+    assert gradescope_problems(results) == []
+    assert results["score"] == most == sum(test["max_score"] for test in results["tests"])
+
+    times = dict(re.findall(r"^  (\w+) .* (\d+\.\d+) s$", done.stdout, re.M))
+    report_timing(
+        "check.py all on the lesson's solutions, unpacked kit: "
+        + ", ".join(f"{task} {seconds} s" for task, seconds in times.items())
+        + f"; whole command {wall:.1f} s"
+    )
+    for task in check.TASKS:
+        (kit / f"my_{task}.py").unlink()
+    (kit / "results.json").unlink()
+
+
+def test_one_task_is_found_by_name_and_bad_input_is_refused(kit, only_torch_and_pytest):
+    (kit / "my_task3.py").write_text((ROOT / "snippets" / "task3_manual_gather.py").read_text())
+    done = run_checker(kit, only_torch_and_pytest, "task3")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Checking my_task3.py as task3" in done.stdout and "All 3 checks passed" in done.stdout
+    (kit / "my_task3.py").unlink()
+
+    starter = run_checker(kit, only_torch_and_pytest, "advanced")
+    assert starter.returncode == 1 and "Checking advanced_embedding_forward.py" in starter.stdout
 
     bad = run_checker(kit, only_torch_and_pytest, "task3", "no_such_file.py")
     assert bad.returncode == 2 and "there is no file no_such_file.py" in bad.stderr
-
-
-def test_the_checker_checks_task_3_on_the_lessons_table(kit, only_torch_and_pytest):
-    (kit / "my_task3.py").write_text((ROOT / "snippets" / "task3_manual_gather.py").read_text())
-    done = run_checker(kit, only_torch_and_pytest, "task3", "my_task3.py")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "All 4 checks passed." in done.stdout
 
 
 def test_the_written_answers_hold_every_question_and_no_answer(kit):
@@ -134,8 +196,16 @@ def test_the_notebook_cells_are_the_starters_and_run_to_the_first_todo(kit):
     nbformat.validate(book)
     code = [cell.source for cell in book.cells if cell.cell_type == "code"]
     for task, name in zip(check.TASKS, STARTER_FILES, strict=True):
-        assert f"%%writefile my_{task}.py\n{(kit / name).read_text().strip()}" in code
+        written = (kit / name).read_text().strip().replace(f"python {name}", f"python my_{task}.py")
+        assert f"%%writefile my_{task}.py\n{written}" in code
+        assert f"!{{sys.executable}} my_{task}.py" in code
         assert f"!{{sys.executable}} check.py {task} my_{task}.py" in code
+    assert code[-1] == "!{sys.executable} check.py all"
+    prose = [cell.source for cell in book.cells if cell.cell_type == "markdown"]
+    for text in prose:
+        assert not text.rstrip().endswith(":"), f"a sentence that leads nowhere: {text[-80:]!r}"
+    gib = captures.value("theory3_table_memory", "lesson … fp32")
+    assert f"{gib} GiB" in prose[0] and "processes of their own" in prose[0]
 
     # Run it up to task 1's check, in the unpacked kit: the file is written, stops at its
     # TODO, and the checker says so.
@@ -143,10 +213,16 @@ def test_the_notebook_cells_are_the_starters_and_run_to_the_first_todo(kit):
     last_cell = [cell.source for cell in book.cells].index(code[first_check])
     book.cells = book.cells[: last_cell + 1]
     NotebookClient(book, timeout=300, resources={"metadata": {"path": str(kit)}}).execute()
-    assert (kit / "my_task1.py").read_text().strip() == (kit / STARTER_FILES[0]).read_text().strip()
+    written = (kit / "my_task1.py").read_text().strip()
+    assert written == (kit / STARTER_FILES[0]).read_text().strip().replace(
+        "python task1_basic_forward.py", "python my_task1.py"
+    )
     ran, checked = (cell_text(cell) for cell in book.cells[-2:])
     assert "NotImplementedError: task1: build_embed_tokens is not implemented yet" in ran
-    assert re.search(r"^\d+ of 5 checks passed; \d+ not implemented yet\.$", checked, re.M)
+    assert re.search(
+        r"^0 of (\d+) checks passed, 0/\1 points; \1 not implemented yet\.$", checked, re.M
+    )
+    (kit / "my_task1.py").unlink()
 
 
 def cell_text(cell) -> str:
@@ -160,7 +236,8 @@ def test_the_assignment_page_links_the_kit_and_shows_what_the_checker_prints():
     assert 'href="../downloads/assignment-2.1.2.zip"' in page
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     for capture in sorted((ROOT / "docs" / "outputs" / "checker").glob("*.txt")):
-        assert capture.read_text().strip() in text, f"{capture.name} is not on the page"
+        if capture.name != "timings.txt":  # the kit's README quotes that one
+            assert capture.read_text().strip() in text, f"{capture.name} is not on the page"
 
 
 def test_no_page_shows_a_solution_marker():

@@ -28,7 +28,9 @@ def masked_mean(
     # --8<-- [start:solution] select the pads away with masked_fill (a multiply
     # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
     # --8<-- [start:solution] over the sequence, and divide each row by its own
-    # --8<-- [start:solution] count of real tokens, clamped to at least 1.
+    # --8<-- [start:solution] count of real tokens, clamped to at least 1. The
+    # --8<-- [start:solution] mean keeps hidden's dtype, and hidden stays as it
+    # --8<-- [start:solution] was.
     # Wrong on purpose: the task sheet's embeds * mask. An inf at a pad becomes
     # inf * 0 = nan.
     keep = attention_mask.unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)

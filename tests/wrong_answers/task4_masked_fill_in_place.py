@@ -1,0 +1,69 @@
+"""Task 4: a padded batch, its attention mask, and a mean that ignores the pads.
+
+Run alone:  python task4_batch_padding.py
+            (LESSON_DEVICE=cuda runs it on a GPU)
+"""
+
+# --8<-- [start:setup]
+import os
+
+import torch
+import torch.nn as nn
+
+# the one switch: cpu or cuda
+DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
+# --8<-- [end:setup]
+
+
+# --8<-- [start:masked-mean]
+def masked_mean(
+    hidden: torch.Tensor, attention_mask: torch.Tensor
+) -> torch.Tensor:
+    """Mean over the real tokens of each row: (B, T, D) -> (B, D).
+
+    A row with no real token gives a zero vector, not NaN: the count is clamped
+    to 1. Pads are selected away (masked_fill), not multiplied by 0, so even an
+    inf or NaN sitting at a pad position cannot leak into the mean.
+    """
+    # --8<-- [start:solution] select the pads away with masked_fill (a multiply
+    # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
+    # --8<-- [start:solution] over the sequence, and divide each row by its own
+    # --8<-- [start:solution] count of real tokens, clamped to at least 1. The
+    # --8<-- [start:solution] mean keeps hidden's dtype, and hidden stays as it
+    # --8<-- [start:solution] was.
+    keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
+    # Wrong on purpose: masked_fill_ writes the zeros into the caller's hidden.
+    summed = hidden.masked_fill_(~keep, 0).sum(dim=1)  # (B, D)
+    counts = keep.sum(dim=1).clamp(min=1)  # (B, 1): real tokens per row
+    return summed / counts
+    # --8<-- [end:solution]
+    # --8<-- [end:masked-mean]
+
+
+if __name__ == "__main__":
+    # --8<-- [start:batch]
+    torch.manual_seed(0)
+    # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
+    # second, and the tests run the same functions on the full 100352-row table.
+    embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
+    input_ids = torch.tensor([[1, 2, 0], [3, 0, 4]], device=DEVICE)
+    hidden = embed_tokens(input_ids)  # (2, 3, 4096)
+    attention_mask = input_ids != 0  # True where a real token sits
+    print(attention_mask)
+
+    pooled = masked_mean(hidden, attention_mask)
+    print(pooled.shape)
+    expected = torch.stack(
+        [hidden[0, :2].mean(dim=0), hidden[1, [0, 2]].mean(dim=0)]
+    )
+    # each row averages its two real tokens
+    print(torch.allclose(pooled, expected))
+    # a plain mean would count the pads
+    print(torch.allclose(pooled, hidden.mean(dim=1)))
+    # --8<-- [end:batch]
+
+    # --8<-- [start:all-pad]
+    all_pads = torch.zeros(1, 3, dtype=torch.long, device=DEVICE)
+    pooled = masked_mean(embed_tokens(all_pads), all_pads != 0)
+    print(pooled.abs().sum(), pooled.isnan().any())  # zeros, no NaN
+    # --8<-- [end:all-pad]
