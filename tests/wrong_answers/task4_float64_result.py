@@ -46,17 +46,20 @@ if __name__ == "__main__":
     # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
     # second, and the tests run the same functions on the full 100352-row table.
     embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
-    input_ids = torch.tensor([[1, 2, 0], [3, 0, 4]], device=DEVICE)
-    hidden = embed_tokens(input_ids)  # (2, 3, 4096)
+    # two real tokens in each of the first two rows (the second has its pad in
+    # the middle), one real token in the third
+    input_ids = torch.tensor([[1, 2, 0], [3, 0, 4], [5, 0, 0]], device=DEVICE)
+    hidden = embed_tokens(input_ids)  # (3, 3, 4096)
     attention_mask = input_ids != 0  # True where a real token sits
     print(attention_mask)
+    print(attention_mask.sum(dim=1))  # real tokens per row
 
     pooled = masked_mean(hidden, attention_mask)
     print(pooled.shape)
     expected = torch.stack(
-        [hidden[0, :2].mean(dim=0), hidden[1, [0, 2]].mean(dim=0)]
+        [hidden[0, [0, 1]].mean(0), hidden[1, [0, 2]].mean(0), hidden[2, 0]]
     )
-    # each row averages its two real tokens
+    # each row averages its own real tokens
     print(torch.allclose(pooled, expected))
     # a plain mean would count the pads
     print(torch.allclose(pooled, hidden.mean(dim=1)))
