@@ -69,18 +69,13 @@ def test_the_quiz_mixes_kinds_of_question():
     )
 
 
-def test_the_first_three_are_the_exercise_sheets_as_the_checker_names_them():
-    import test_task2_inputs_embeds
-
+def test_the_first_three_are_the_exercise_sheets():
     titles = [f"{q.number}. {quiz_source.plain(q.title).replace('`', '')}" for q in QUESTIONS]
     assert titles[:3] == [
         "1. The shape of hidden_states",
         "2. Positions in this forward",
         "3. Neither input",
     ]
-    for _, section in test_task2_inputs_embeds.HINTS.values():
-        if section.startswith("Quiz › "):
-            assert section.removeprefix("Quiz › ") in titles, f"the checker points to {section}"
     assert [o.text for o in QUESTIONS[0].options] == [
         "`(2, 4096, 10)`",
         "`(2, 10, 4096)`",
