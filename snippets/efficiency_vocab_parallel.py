@@ -119,7 +119,7 @@ def main():
         )
         for name, value in checks.items():
             print(f"  {name}: {value}")
-    dist.barrier()  # no process tears the group down while another still uses it
+    dist.barrier()  # none tears the group down while another still uses it
     dist.destroy_process_group()
     # --8<-- [end:run]
 

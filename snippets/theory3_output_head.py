@@ -94,7 +94,7 @@ if __name__ == "__main__":
             f"logits {logit_bytes / GiB:5.2f} GiB ({logit_bytes / 1e9:.1f} GB)"
         )
     print(
-        f"  V = 1,000,000, forward and backward (twice the forward): "
+        f"  V = 1,000,000, forward + backward (the backward is 2x): "
         f"{3 * flops / 1e12:.2f} TFLOP"
     )
     print(

@@ -97,7 +97,7 @@ def test_batch_2_length_10_gives_2_10_4096(table, device, on_device):
 
 
 @pytest.mark.lesson  # the same on the full table, which the quiz page cites
-def test_quiz_1_batch_2_length_10_gives_2_10_4096(lesson_table, device, on_device):
+def test_batch_2_length_10_gives_2_10_4096_on_the_full_table(lesson_table, device, on_device):
     input_ids = torch.randint(0, 100352, (2, 10), device=device)
     hidden, batch_size, seq_length = embed_forward(lesson_table, input_ids=input_ids)
 
@@ -111,7 +111,7 @@ def test_quiz_1_batch_2_length_10_gives_2_10_4096(lesson_table, device, on_devic
     "depends on the position",
     section="Theory › Theory 1: the lookup, as row selection and as a matmul",
 )
-def test_quiz_2_no_position_is_added_same_token_same_vector(table, device):
+def test_no_position_is_added_same_token_same_vector(table, device):
     input_ids = torch.tensor([[7, 7, 7]], device=device)
     hidden, _, _ = batch_and_length(forward(table, input_ids=input_ids))
 
@@ -138,7 +138,7 @@ def test_both_inputs_raise_value_error(table, device):
     section=THEORY_4,
     code="the model code's message: You have to specify either input_ids or inputs_embeds",
 )
-def test_quiz_3_neither_input_raises_value_error(table):
+def test_neither_input_raises_value_error(table):
     with expect.raises(ValueError, "have to specify either input_ids or inputs_embeds"):
         forward(table)
 

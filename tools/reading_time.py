@@ -1,4 +1,5 @@
-"""Minutes to read a page, for the path on Home: a page writes {reading:theory.md}.
+"""Minutes to read a page, for the path on Home: a page writes {reading:theory.md}, or
+{reading:theory.md+tasks.md} for the sum of several.
 
 Counted from the page's source with its code included as the site includes it, boxes and
 all, so the number follows the page as it changes.
@@ -9,7 +10,7 @@ import re
 
 from snippet_includes import ROOT, expand
 
-REFERENCE = re.compile(r"\{reading:(?P<page>[\w-]+\.md)\}")
+REFERENCE = re.compile(r"\{reading:(?P<pages>[\w-]+\.md(?:\+[\w-]+\.md)*)\}")
 WORDS_PER_MINUTE = 180  # technical prose, read with care
 CODE_LINES_PER_MINUTE = 20
 FENCE = re.compile(r"^\s*```.*?^\s*```\s*$", re.MULTILINE | re.DOTALL)
@@ -28,4 +29,6 @@ def minutes(page: str) -> int:
 
 
 def render(markdown: str) -> str:
-    return REFERENCE.sub(lambda m: str(minutes(m["page"])), markdown)
+    return REFERENCE.sub(
+        lambda m: str(sum(minutes(page) for page in m["pages"].split("+"))), markdown
+    )

@@ -144,7 +144,9 @@ class EmbeddingForward(nn.Module):
         # ("pass exactly one of input_ids or inputs_embeds, got both" or "...,
         # got neither"); check it with check_input_ids or check_inputs_embeds;
         # look the ids up; if add_positions, raise ValueError for a sequence
-        # longer than max_positions (naming both numbers and the fix) and add
+        # longer than max_positions, naming both numbers and the fix ("sequence
+        # length 17 is longer than the position table (max_positions=16); build
+        # EmbeddingForward with max_positions >= 17"), and add
         # position_table[:T], in the embeddings' dtype, to every position, pads
         # included.
         raise NotImplementedError(

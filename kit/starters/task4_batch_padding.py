@@ -19,16 +19,12 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 def masked_mean(
     hidden: torch.Tensor, attention_mask: torch.Tensor
 ) -> torch.Tensor:
-    """Mean over the real tokens of each row: (B, T, D) -> (B, D).
-
-    A row with no real token gives a zero vector, not NaN: the count is clamped
-    to 1. Pads are selected away (masked_fill), not multiplied by 0, so even an
-    inf or NaN sitting at a pad position cannot leak into the mean.
-    """
-    # TODO(task4): select the pads away with masked_fill (a multiply by the mask
-    # turns an inf at a pad into nan), sum over the sequence, and divide each
-    # row by its own count of real tokens, clamped to at least 1. The mean keeps
-    # hidden's dtype, and hidden stays as it was.
+    """Mean over the real tokens of each row: (B, T, D) -> (B, D)."""
+    # TODO(task4): average each row of hidden over its real tokens only.
+    # Whatever sits at a pad (even inf or nan) must not change the mean; a row
+    # of pads only gives zeros, not nan. The mask may be bool or, as the
+    # exercise builds it, float. The mean keeps hidden's dtype, and hidden stays
+    # as it was.
     raise NotImplementedError("task4: masked_mean is not implemented yet")
     # --8<-- [end:masked-mean]
 

@@ -19,18 +19,13 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 def masked_mean(
     hidden: torch.Tensor, attention_mask: torch.Tensor
 ) -> torch.Tensor:
-    """Mean over the real tokens of each row: (B, T, D) -> (B, D).
-
-    A row with no real token gives a zero vector, not NaN: the count is clamped
-    to 1. Pads are selected away (masked_fill), not multiplied by 0, so even an
-    inf or NaN sitting at a pad position cannot leak into the mean.
-    """
-    # --8<-- [start:solution] select the pads away with masked_fill (a multiply
-    # --8<-- [start:solution] by the mask turns an inf at a pad into nan), sum
-    # --8<-- [start:solution] over the sequence, and divide each row by its own
-    # --8<-- [start:solution] count of real tokens, clamped to at least 1. The
-    # --8<-- [start:solution] mean keeps hidden's dtype, and hidden stays as it
-    # --8<-- [start:solution] was.
+    """Mean over the real tokens of each row: (B, T, D) -> (B, D)."""
+    # --8<-- [start:solution] average each row of hidden over its real tokens
+    # --8<-- [start:solution] only. Whatever sits at a pad (even inf or nan)
+    # --8<-- [start:solution] must not change the mean; a row of pads only
+    # --8<-- [start:solution] gives zeros, not nan. The mask may be bool or, as
+    # --8<-- [start:solution] the exercise builds it, float. The mean keeps
+    # --8<-- [start:solution] hidden's dtype, and hidden stays as it was.
     keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)
     zero = torch.zeros((), dtype=hidden.dtype, device=hidden.device)
     summed = torch.where(keep, hidden, zero).sum(dim=1)  # (B, D)

@@ -103,8 +103,15 @@ def test_home_shows_reading_times_and_every_placeholder_is_rendered():
         text = page.read_text()
         for placeholder in ("{reading:", "{fact:", "{output:", "<!-- pending-outputs -->"):
             assert placeholder not in text, f"{page}: {placeholder} left unrendered"
-    times = re.findall(r"(\d+) min", built("index").select_one("article table").get_text())
-    assert len(times) == 10 and all(int(t) > 0 for t in times), times
+    path = built("index").select_one("h2#your-path").find_next("ol").get_text(" ")
+    steps = re.findall(r"Read (\d+) min, do (\d+) min", " ".join(path.split()))
+    assert len(steps) == 5 and all(int(r) > 0 and int(d) > 0 for r, d in steps), steps
+    home = " ".join(built("index").select_one("article").get_text(" ").split())
+    reading, doing = map(
+        int, re.search(r"about (\d+) minutes of reading and (\d+) of", home).groups()
+    )
+    assert reading == sum(int(r) for r, _ in steps), "the total reading time is not the sum"
+    assert doing == sum(int(d) for _, d in steps), "the total doing time is not the sum"
 
 
 def figure_names() -> list[str]:

@@ -156,9 +156,12 @@ class EmbeddingForward(nn.Module):
         # --8<-- [start:solution] neither"); check it with check_input_ids or
         # --8<-- [start:solution] check_inputs_embeds; look the ids up; if
         # --8<-- [start:solution] add_positions, raise ValueError for a sequence
-        # --8<-- [start:solution] longer than max_positions (naming both numbers
-        # --8<-- [start:solution] and the fix) and add position_table[:T], in
-        # --8<-- [start:solution] the embeddings' dtype, to every position, pads
+        # --8<-- [start:solution] longer than max_positions, naming both numbers
+        # --8<-- [start:solution] and the fix ("sequence length 17 is longer
+        # --8<-- [start:solution] than the position table (max_positions=16);
+        # --8<-- [start:solution] build EmbeddingForward with max_positions >=
+        # --8<-- [start:solution] 17"), and add position_table[:T], in the
+        # --8<-- [start:solution] embeddings' dtype, to every position, pads
         # --8<-- [start:solution] included.
         if (input_ids is None) == (inputs_embeds is None):
             given = "both" if input_ids is not None else "neither"

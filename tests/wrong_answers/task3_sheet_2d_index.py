@@ -1,7 +1,7 @@
 """Task 3: the lookup by hand. Picking rows of the weight equals the module's
 output.
 
-The task sheet's line passes index_select a 2-D index, which it refuses. This
+The exercise's line passes index_select a 2-D index, which it refuses. This
 file runs that line exactly as written, shows the error, then the fix.
 
 Run alone:  python task3_manual_gather.py
@@ -21,7 +21,7 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 
 # --8<-- [start:sheet-gather]
 def sheet_gather(weight: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
-    """The task sheet's line, as written: its index has shape (1, 2), not
+    """The exercise's line, as written: its index has shape (1, 2), not
     (2,)."""
     return torch.index_select(weight, 0, indices.unsqueeze(0).expand(1, -1))
     # --8<-- [end:sheet-gather]
@@ -49,12 +49,12 @@ if __name__ == "__main__":
     # V does not matter here: 1000 rows of the lesson's D = 4096 run in a
     # second, and the tests run the same functions on the full 100352-row table.
     embed_tokens = nn.Embedding(1000, 4096, padding_idx=0, device=DEVICE)
-    first_rows = embed_tokens.weight[:5]  # the task sheet's "first 5 rows"
+    first_rows = embed_tokens.weight[:5]  # the exercise's "first 5 rows"
     indices = torch.tensor([1, 3], device=DEVICE)
     try:
         manual = sheet_gather(embed_tokens.weight, indices)
     except IndexError as error:
-        print(f"task sheet's code -> {type(error).__name__}:\n  {error}")
+        print(f"the exercise's code -> {type(error).__name__}:\n  {error}")
     # --8<-- [end:sheet-as-written]
 
     # --8<-- [start:fixed]
