@@ -14,6 +14,7 @@ Run:  torchrun --nproc_per_node=2 efficiency_vocab_parallel.py
 """
 
 # --8<-- [start:setup]
+import gc
 import os
 import sys
 
@@ -67,14 +68,10 @@ def vocab_parallel_lookup(input_ids, local_weight, start):
     # --8<-- [end:by-hand]
 
 
-def main():
-    # --8<-- [start:run]
-    dist.init_process_group("nccl" if DEVICE.type == "cuda" else "gloo")
-    rank, world = dist.get_rank(), dist.get_world_size()
-    device = (
-        torch.device(DEVICE.type, rank) if DEVICE.type == "cuda" else DEVICE
-    )
-
+# --8<-- [start:run]
+def compare(rank, world, device):
+    """The lookup by hand and by PyTorch, against one full table: plain values,
+    so that no tensor outlives the process group."""
     # every process builds the same full table, to compare against
     torch.manual_seed(0)
     full = nn.Embedding(VOCAB, HIDDEN, device=device)
@@ -104,7 +101,7 @@ def main():
     # output layout Replicate: the summed, full lookup
     by_pytorch = sharded(input_ids)
 
-    checks = {
+    return {
         "by hand == single table": torch.equal(by_hand, expected),
         "grad of my rows == slice of the full grad": torch.equal(
             local.grad, full_grad[rank * rows : (rank + 1) * rows]
@@ -112,14 +109,25 @@ def main():
         "RowwiseParallel == single table": torch.equal(by_pytorch, expected),
         "my shard": tuple(sharded.weight.to_local().shape),
     }
+
+
+def main():
+    dist.init_process_group("nccl" if DEVICE.type == "cuda" else "gloo")
+    rank, world = dist.get_rank(), dist.get_world_size()
+    device = (
+        torch.device(DEVICE.type, rank) if DEVICE.type == "cuda" else DEVICE
+    )
+    checks = compare(rank, world, device)
     if rank == 0:
         backend = dist.get_backend()
+        rows = VOCAB // world
         print(
             f"{world} processes ({backend}), each with {rows} of {VOCAB} rows"
         )
         for name, value in checks.items():
             print(f"  {name}: {value}")
-    dist.barrier()  # none tears the group down while another still uses it
+    gc.collect()  # the collectives' last tensors go while the group still lives
+    dist.barrier()  # and no process tears it down while another still uses it
     dist.destroy_process_group()
     # --8<-- [end:run]
 

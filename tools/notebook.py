@@ -36,14 +36,27 @@ FIGURES = ROOT / "docs" / "assets" / "figures"
 SITE_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: the text
 
 
+# A closed box of the site (a worked answer, a solution) stays closed in the notebook: its prose
+# in <details>, its code cells collapsed. An open one (!!!) keeps only its title, in bold.
+CLOSED_BOX = re.compile(r"^<!-- box: (?P<title>.*) -->$")
+CLOSED_BOX_END = "<!-- /box -->"
+ATTR_LIST = re.compile(r"(?<=\))\{[^}\n]*\}")  # `{ .figure-tall }` after an image: site only
+
+
 def box_title(kind: str, title: str) -> str:
-    """A box's title, as a line of the notebook: the box itself is a site's widget."""
+    if kind.startswith("???"):
+        return f"<!-- box: {title} -->"
     return f"**{title}**" if title and kind != "===" else ""
+
+
+def box_end(kind: str) -> str:
+    return CLOSED_BOX_END if kind.startswith("???") else ""
 
 
 def page_markdown(page: str) -> str:
     """The page's markdown with reference links made inline and site-only lines removed."""
-    text = unboxed((ROOT / "docs" / page).read_text(), box_title)
+    text = unboxed((ROOT / "docs" / page).read_text(), box_title, box_end)
+    text = ATTR_LIST.sub("", text)
     text = captures.render(facts.render(captures.OUTPUT_MARKER.sub("", text)))
     references = dict(REFERENCE.findall(text))
     text = REFERENCE.sub("", text)
@@ -67,22 +80,32 @@ def markdown_cell(text: str, embed_figures: bool):
 
 
 def page_cells(page: str, embed_figures: bool = True) -> list:
-    cells, prose = [], []
+    cells, prose, boxes = [], [], []  # boxes: the titles of the closed boxes we are in
 
     def flush_prose():
         if text := "\n".join(prose).strip():
+            if boxes:  # closed, as on the site: a reader opens it after trying
+                text = f"<details><summary>{boxes[-1]}</summary>\n\n{text}\n\n</details>"
             cells.append(markdown_cell(text, embed_figures))
         prose.clear()
 
     lines = iter(page_markdown(page).splitlines())
     for line in lines:
-        if fence := FENCE.match(line):
+        if box := CLOSED_BOX.match(line):
+            flush_prose()
+            boxes.append(box["title"])
+        elif line == CLOSED_BOX_END:
+            flush_prose()
+            boxes.pop()
+        elif fence := FENCE.match(line):
             flush_prose()
             code = expand("\n".join(iter(lambda: next(lines), "```"))).strip("\n")
             if "notest" in fence[1]:  # needs more than a notebook (torchrun): show, not run
                 cells.append(nbformat.v4.new_markdown_cell(f"```python\n{code}\n```"))
             else:
                 cells.append(nbformat.v4.new_code_cell(code))
+                if boxes:  # JupyterLab shows it collapsed, to open with a click
+                    cells[-1].metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
         elif line.startswith("#"):
             flush_prose()
             prose.append("#" + line if line.startswith("# ") else line)  # page title -> h2
