@@ -111,6 +111,9 @@ def sized_lazy_img(tag: str, page, files) -> str:
     return f'<a class="figure-link" href="{src}" title="Open the figure full size">{sized}</a>'
 
 
+# Worked answers, solutions and the quiz's answers: closed on the page, so kept out of search
+# too, where a result would show them in full.
+ANSWER_BOX = re.compile(r'<details class="(?:success|question)"')
 HEADING = re.compile(r'<h(?P<level>[23]) id="(?P<id>[^"]+)">(?P<html>.*?)<a class="headerlink"')
 
 
@@ -134,7 +137,7 @@ def on_page_content(html, page, config, files):
         html = notebook_html.tidy(html)
         page.toc = headings_toc(html)
     else:
-        html = tex.render_arithmatex(html)
+        html = ANSWER_BOX.sub(r"\g<0> data-search-exclude", tex.render_arithmatex(html))
         if page.file.src_uri != glossary.PAGE:  # there, each term stands by its definition
             html = glossary.mark_terms(html)
     page.meta["math"] = 'class="katex' in html  # overrides/main.html links KaTeX's CSS then

@@ -2,6 +2,7 @@
 outputs only for devices that ran them, terms defined, and a notebook that shows its figures."""
 
 import base64
+import html
 import json
 import re
 from pathlib import Path
@@ -158,3 +159,27 @@ def test_the_page_tests_run_every_python_block_those_in_boxes_included(page):
         )
     )
     assert len(run) == len(written), f"{page.name}: {len(written)} python blocks, {len(run)} run"
+
+
+def test_search_does_not_show_what_the_closed_answer_boxes_hide():
+    index = json.loads((SITE / "search" / "search_index.json").read_text())
+    indexed = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", d["text"])) for d in index["docs"])
+    indexed = " ".join(indexed.split())
+    hidden = []
+    for name in ["theory", "tasks", "advanced", "quiz"]:
+        page = built(name)
+        boxes = page.select("details.success, details.question")
+        in_boxes = {id(pre) for box in boxes for pre in box.select("pre")}
+        shown = {
+            " ".join(pre.get_text().split())
+            for pre in page.select("pre")
+            if id(pre) not in in_boxes
+        }
+        for box in boxes:
+            for pre in box.select("pre"):
+                code = " ".join(pre.get_text().split())
+                if code not in shown:  # also on the page outside a box: not hidden
+                    hidden.append(code[:120])
+    assert len(hidden) >= 10
+    leaked = [code for code in hidden if code in indexed]
+    assert not leaked, f"search shows {len(leaked)} hidden blocks, e.g. {leaked[:2]}"
