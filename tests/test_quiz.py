@@ -336,9 +336,9 @@ def test_one_d_ids_fail_at_the_unpacking_line(device, on_device):
     assert Path(str(failing.path)).name == "task2_inputs_embeds.py"
     line = failing.statement.lines[0].strip()
     assert line.startswith("batch_size, seq_length = input_ids.shape[:2]")
-    options = question("Which line fails?").options  # the page quotes both lines exactly
-    assert options[0].right and "`batch_size, seq_length = input_ids.shape[:2]`" in options[0].text
-    assert "`inputs_embeds = embed_tokens(input_ids)`" in options[1].text
+    options = question("Which line fails?").options  # the page names both lines
+    assert options[0].right and "Unpacking `shape[:2]`" in options[0].text
+    assert "lookup in `embed_tokens`" in options[1].text
     assert "inputs_embeds = embed_tokens(input_ids)" in Path(failing.path).read_text()
 
 

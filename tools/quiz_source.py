@@ -333,6 +333,26 @@ def key_text() -> str:
     return quiz_grader.encode_key(key_data())
 
 
+SOLUTION_CODE = re.compile(r"^```python\n(?P<includes>(?:.*\n)*?)```$", re.MULTILINE)
+INCLUDE = re.compile(r'--8<-- "(?P<path>[^":]+):(?P<section>[\w-]+)"')
+
+
+def without_solutions(block: re.Match) -> str:
+    """A code block, unless it shows a task's solution: the kit hands out no solution, so
+    there the student's own file stands in for it."""
+    for include in INCLUDE.finditer(block["includes"]):
+        text = (ROOT / include["path"]).read_text()
+        start = text.index(f"# --8<-- [start:{include['section']}]")
+        end = text.index(f"# --8<-- [end:{include['section']}]")
+        if "[start:solution]" in text[start:end]:
+            name = Path(include["path"]).stem
+            return (
+                f"(The Quiz page shows here the lesson's `{name}.py`, section "
+                f"`{include['section']}`: read your own file, which does the same.)"
+            )
+    return block[0]
+
+
 def answers_part(expand=None) -> str:
     """The quiz part of the kit's answers.md: each question with a box to tick per option.
 
@@ -340,7 +360,7 @@ def answers_part(expand=None) -> str:
     needs the docs' Python-Markdown); by default it is imported when a question has code."""
     parts = []
     for q in questions():
-        stem = rendered(q.stem)
+        stem = SOLUTION_CODE.sub(without_solutions, rendered(q.stem))
         if "--8<--" in stem:
             if expand is None:
                 from snippet_includes import expand

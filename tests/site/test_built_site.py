@@ -150,7 +150,7 @@ def test_notebook_page_shows_executed_outputs():
     page = html.unescape((SITE / "lesson" / "index.html").read_text())
     assert "torch.Size([1, 4, 4096])" in page  # task 1, run at build time
     assert (
-        "task sheet's code -&gt;" in page or "task sheet's code ->" in page
+        "the exercise's code -&gt;" in page or "the exercise's code ->" in page
     )  # task 3's real error
     assert "cdnjs" not in page
 

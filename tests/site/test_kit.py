@@ -97,7 +97,7 @@ def test_the_zip_holds_the_kit(kit):
     assert "Attribution 4.0 International" in (kit / "LICENSE-TEXT").read_text()
     readme = (kit / "README.md").read_text()
     assert "{output:" not in readme  # every number rendered from a captured run
-    assert captures.value("checker/timings", "task1") + " s" in readme
+    assert f"| {captures.value('checker/timings', 'task1')} |" in readme
 
 
 def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
