@@ -141,7 +141,8 @@ def summary(pages: list[Page], runs: int, more_runs: int, minutes: float) -> str
     loads = [run.load for run in every]
     benchmarks = [run.benchmark for run in every]
     lines = [
-        f"Lighthouse {FORMS} on {len({p.path for p in pages})} pages, {len(every)} runs in "
+        f"Lighthouse, {' and '.join(sorted({p.form for p in pages}))}, on "
+        f"{len({p.path for p in pages})} pages: {len(every)} runs in "
         f"{minutes:.0f} min. Performance: the median of {runs} runs per page and form, "
         f"{runs + more_runs} for a page whose first {runs} fell below the line; every run in "
         "brackets. The other categories: the lowest of the runs.",

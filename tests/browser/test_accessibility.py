@@ -31,11 +31,19 @@ def axe_source():
     return AXE.read_text()
 
 
+# Parts of the notebook page are drawn only when they near the screen (content-visibility in
+# site.css). axe measures where each element sits to find what is behind its text, and for a
+# part not drawn yet it reads boxes the browser never laid out, so it compares text with the
+# wrong background. A reader sees each part drawn; so does axe, with this style.
+DRAW_EVERYTHING = "* { content-visibility: visible !important; }"
+
+
 def axe_violations(page, axe_source, context: str = "document") -> list[dict]:
     """axe-core's violations of any impact, in the whole page or in one element (a CSS
-    selector), as the page is now."""
+    selector), as the page is now, every part of it drawn."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
+        page.add_style_tag(content=DRAW_EVERYTHING)
     settle(page)
     return page.evaluate(
         "context => axe.run(context === 'document' ? document : document.querySelector(context),"

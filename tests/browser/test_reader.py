@@ -12,10 +12,15 @@ from reader import PAGES, open_page, page_id
 from snippet_includes import ROOT, expand
 
 
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_page_loads_clean_offline_with_math_rendered(page, base_url, screenshots, path):
+def test_page_loads_clean_offline_with_math_rendered(page, base_url, screenshots, path, screen):
     open_page(page, base_url, path)
-    page.screenshot(path=screenshots / f"{path.strip('/') or 'home'}.png", full_page=True)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy figures, too
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    suffix = "" if screen == "desktop" else f"-{screen}"
+    page.screenshot(path=screenshots / f"{page_id(path)}{suffix}.png", full_page=True)
 
     assert page.console_errors == [], f"console errors: {page.console_errors}"
     assert page.failed_requests == [], f"failed requests: {page.failed_requests}"
