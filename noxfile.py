@@ -151,6 +151,7 @@ def browser(session: nox.Session) -> None:
         "pytest",
         "tests/browser",
         "--screenshots=screenshots",
+        "--durations=8",  # the slowest checks, for whoever makes the session quicker
         *session.posargs,
         env=DOCS_ENV,
     )

@@ -10,8 +10,8 @@ document$.subscribe(() => {
 // it to scroll it. Material makes such a code block focusable only where a mouse can hover (its
 // check is `matchMedia("(hover)")`), so on a phone or tablet with a keyboard it stays out of
 // reach; it leaves the notebook's blocks (<pre> without <code>) and display math alone. This
-// does all three, and again whenever a block's width changes (a turned phone, a tab shown). It
-// runs after Material's own observer, so where the two disagree this one has the last word.
+// does all three, and again whenever a block's width changes (a turned phone, a tab shown) or
+// Material changes the block's tabindex: where the two disagree, this one has the last word.
 document$.subscribe(() => {
   const handledByMaterial = matchMedia("(hover)").matches;
   const blocks = [
@@ -21,13 +21,21 @@ document$.subscribe(() => {
     ...(handledByMaterial ? [] : document.querySelectorAll(".md-typeset pre > code")),
   ];
   const mark = (block) => {
-    if (block.scrollWidth > block.clientWidth) block.tabIndex = 0;
-    else block.removeAttribute("tabindex");
+    const scrolls = block.scrollWidth > block.clientWidth;
+    if (scrolls && block.tabIndex !== 0) block.tabIndex = 0;
+    else if (!scrolls && block.hasAttribute("tabindex")) block.removeAttribute("tabindex");
   };
   const resized = new ResizeObserver((entries) => {
     for (const entry of entries) mark(entry.target);
   });
-  for (const block of blocks) resized.observe(block);
+  // Material's own check may run after this one and take the tabindex away again on a phone.
+  const retouched = new MutationObserver((records) => {
+    for (const record of records) mark(record.target);
+  });
+  for (const block of blocks) {
+    resized.observe(block);
+    retouched.observe(block, { attributes: true, attributeFilter: ["tabindex"] });
+  }
 });
 
 // On a phone, a tablet or a zoomed-in window the header opens the navigation drawer and search
