@@ -10,8 +10,9 @@ document$.subscribe(() => {
 // it to scroll it. Material makes such a code block focusable only where a mouse can hover (its
 // check is `matchMedia("(hover)")`), so on a phone or tablet with a keyboard it stays out of
 // reach; it leaves the notebook's blocks (<pre> without <code>) and display math alone. This
-// does all three, and again whenever a block's width changes (a turned phone, a tab shown) or
-// Material changes the block's tabindex: where the two disagree, this one has the last word.
+// does all three, and again whenever a block's width changes (a turned phone, a tab shown), web
+// fonts arrive or Material changes the block's tabindex: where the two disagree, this one has
+// the last word.
 document$.subscribe(() => {
   const handledByMaterial = matchMedia("(hover)").matches;
   const blocks = [
@@ -36,6 +37,10 @@ document$.subscribe(() => {
     resized.observe(block);
     retouched.observe(block, { attributes: true, attributeFilter: ["tabindex"] });
   }
+  // A formula grows once KaTeX's fonts arrive, and its box does not: look again then.
+  const markAll = () => blocks.forEach(mark);
+  document.fonts.addEventListener("loadingdone", markAll);
+  document.fonts.ready.then(markAll);
 });
 
 // On a phone, a tablet or a zoomed-in window the header opens the navigation drawer and search

@@ -232,3 +232,24 @@ def test_no_page_pans_sideways_on_a_phone(page, base_url, path, screen):
     assert widths[0] <= widths[1], (
         f"{page_id(path)} is {widths[0]} px wide on a {widths[1]} px phone"
     )
+
+
+@pytest.mark.parametrize("screen", ["phone"])
+def test_a_formula_that_scrolls_once_its_fonts_arrive_takes_the_keyboard(page, base_url, screen):
+    """On a slow line KaTeX's fonts come after the first layout, and a formula that fitted in
+    the fallback font may then scroll: the keyboard must still reach it."""
+
+    def slow_font(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/*.woff2", slow_font)
+    open_page(page, base_url, "efficiency/")
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(200)
+    formulas = page.evaluate(
+        """() => [...document.querySelectorAll('article div.arithmatex')]
+            .filter(f => f.scrollWidth > f.clientWidth).map(f => f.tabIndex)"""
+    )
+    assert formulas, "no formula on Efficiency scrolls on a phone: pick a page where one does"
+    assert all(index == 0 for index in formulas), f"tabindex of the scrolling formulas: {formulas}"
