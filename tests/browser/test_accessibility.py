@@ -226,7 +226,15 @@ FOCUS_INDICATOR = """async () => {
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
     const style = getComputedStyle(shown);
-    const box = shown.getBoundingClientRect();
+    // A link around a figure is a line box under the image; the ring goes round both.
+    const parts = [shown, ...shown.querySelectorAll('*')].map(e => e.getBoundingClientRect())
+        .filter(r => r.width && r.height);
+    const box = parts.length ? {
+        left: Math.min(...parts.map(r => r.left)), top: Math.min(...parts.map(r => r.top)),
+        right: Math.max(...parts.map(r => r.right)), bottom: Math.max(...parts.map(r => r.bottom)),
+    } : shown.getBoundingClientRect();
+    box.width = box.right - box.left;
+    box.height = box.bottom - box.top;
     const background = behind(underRing(shown, style, box));
     const ring = over(rgba(style.outlineColor), background);
     const [light, dark] = [luminance(ring), luminance(background)].sort((a, b) => b - a);
