@@ -7,9 +7,22 @@ import urllib.request
 from collections import defaultdict
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from reader import PAGES, open_page, page_id
 
 from snippet_includes import ROOT, expand
+
+
+def save_screenshot(page, path) -> None:
+    """The whole page; Chromium refuses some very tall pages in one piece, so then its top
+    16,000 pixels."""
+    try:
+        page.screenshot(path=path, full_page=True)
+    except PlaywrightError:
+        width = page.viewport_size["width"]
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 16_000)
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        page.screenshot(path=path, full_page=True, clip=clip)
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
@@ -20,7 +33,7 @@ def test_page_loads_clean_offline_with_math_rendered(page, base_url, screenshots
     page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
     suffix = "" if screen == "desktop" else f"-{screen}"
-    page.screenshot(path=screenshots / f"{page_id(path)}{suffix}.png", full_page=True)
+    save_screenshot(page, screenshots / f"{page_id(path)}{suffix}.png")
 
     assert page.console_errors == [], f"console errors: {page.console_errors}"
     assert page.failed_requests == [], f"failed requests: {page.failed_requests}"
