@@ -5,7 +5,8 @@ nox -s "tests(device='cuda')" --no-venv
                              the CUDA tests inside an existing GPU environment
 nox -s outputs               re-capture what each snippet prints (docs/outputs/)
 nox -s gpu --no-venv         the whole CUDA run in one go (tools/gpu.py), on a GPU machine
-nox -s docs serve            build and check the site, then serve it with live reload
+nox -s serve                 serve the site with live reload, for reading and writing it
+nox -s docs                  build the site strictly and check it (what CI runs)
 nox -s browser               the built site in headless Chromium, axe-core included
 nox -s lighthouse            Lighthouse scores of every page, desktop and mobile
 nox -s check -- task3 my_task3.py
@@ -17,6 +18,7 @@ nox -s lint                  ruff
 import os
 import shutil
 import subprocess
+import sys
 
 import nox
 
@@ -153,6 +155,7 @@ def browser(session: nox.Session) -> None:
         "pytest",
         "tests/browser",
         "--screenshots=screenshots",
+        "--durations=8",  # the slowest checks, for whoever makes the session quicker
         *session.posargs,
         env=DOCS_ENV,
     )
@@ -161,24 +164,32 @@ def browser(session: nox.Session) -> None:
 @nox.session
 def lighthouse(session: nox.Session) -> None:
     """Build the site and score every page with Lighthouse, desktop and mobile, in Debian's
-    Chromium; writes lighthouse/summary.md and fails below the scores the site promises."""
+    Chromium; writes lighthouse/summary.md and fails below the scores the site promises.
+    Performance is judged on the median of several runs, with more runs for a page below the
+    line, and each run's machine load is reported (tools/lighthouse.py)."""
     install(session, "docs")
     install_js_tools(session)
     session.run("mkdocs", "build", "--strict", env=DOCS_ENV)
     session.run("python", "tools/lighthouse.py", *session.posargs, env=DOCS_ENV)
 
 
-# The docs session's environment serves too: one install of torch and Jupyter, not two.
-@nox.session(venv_backend="none", requires=["docs"])
+@nox.session(venv_backend="none")
 def serve(session: nox.Session) -> None:
-    """Serve the site at http://127.0.0.1:8000/kimi-k2-lesson/, rebuilding on every change.
-    A prose edit rebuilds in seconds: the notebook runs again only when its code changes."""
+    """Serve the site at http://127.0.0.1:8000/kimi-k2-lesson/ and rebuild it on every change:
+    for reading and writing. It skips the strict build and the page tests (`nox -s docs` runs
+    them, and CI), and runs the notebook again only when its code changes.
+
+    It serves from the docs session's environment, one install of torch and Jupyter for both:
+    the first run creates it (`nox -s docs --install-only`), later runs use it as it is."""
     docs_bin = session.env_dir.parent / "docs" / "bin"
+    if not (docs_bin / "mkdocs").exists():
+        session.run(
+            sys.executable, "-m", "nox", "-s", "docs", "--install-only", "-R", external=True
+        )
     path = f"{docs_bin}{os.pathsep}{os.environ.get('PATH', '')}"
     session.run(
         docs_bin / "mkdocs",
         "serve",
-        "--strict",
         *session.posargs,
         env=DOCS_ENV | {"PATH": path, "VIRTUAL_ENV": str(docs_bin.parent)},
         external=True,

@@ -11,23 +11,36 @@ block of the lesson) that cost 10 points of Lighthouse performance. The notebook
 there for copying; site.js makes a block that scrolls sideways reachable by keyboard.
 """
 
+import re
+
 from bs4 import BeautifulSoup, NavigableString
 
 import tex
 
 _PARSER = "html.parser"
+# mkdocs-jupyter inlines JupyterLab's stylesheets (about 600 KB) before the notebook: dropped
+# before parsing, as the page does not use them. (Each rebuild of `nox -s serve` runs this.)
+_STYLES = re.compile(r"<style\b.*?</style>", re.DOTALL)
 # Names, punctuation, operators and whitespace in the plain code colour: they are 5,700 of the
 # page's 10,800 elements, and every element costs the reader's browser time to style and lay
 # out. Keywords, strings, numbers and comments keep their colours.
-_PLAIN_TOKENS = ".nb-input :is(span.n, span.p, span.o, span.w)"
+_CODE_CELL = re.compile(
+    r'<div class="highlight language-python nb-input"><pre>.*?</pre>', re.DOTALL
+)
+_PLAIN_TOKEN = re.compile(r'<span class="(?:n|p|o|w)">([^<]*)</span>')
+# Rendered math waits outside the tree as a numbered mark, and takes its place in the final
+# HTML: parsing KaTeX's output back into the tree took half the time of a rebuild.
+_MATH_MARK = "\ue000{}\ue001"
+_MATH_MARKS = re.compile("\ue000(\\d+)\ue001")
 
 
-def _render_math(soup: BeautifulSoup, markdown) -> None:
+def _render_math(markdown, rendered: list[str]) -> None:
     """The $...$ of a markdown cell's text, rendered; code keeps its dollar signs."""
     for text in markdown.find_all(string=lambda s: "$" in s):
         if not isinstance(text, NavigableString) or text.find_parent(["code", "pre"]):
             continue
-        text.replace_with(BeautifulSoup(tex.render_dollars(str(text)), _PARSER))
+        rendered.append(tex.render_dollars(str(text)))
+        text.replace_with(_MATH_MARK.format(len(rendered) - 1))
 
 
 def _code_block(soup: BeautifulSoup, pre, classes: str):
@@ -41,7 +54,8 @@ def _code_block(soup: BeautifulSoup, pre, classes: str):
 
 
 def tidy(html: str) -> str:
-    soup = BeautifulSoup(html, _PARSER)
+    soup = BeautifulSoup(_STYLES.sub("", html), _PARSER)
+    rendered_math: list[str] = []
     notebook = soup.select_one(".jp-Notebook")
     if notebook is None:
         raise ValueError("no .jp-Notebook in the notebook page: mkdocs-jupyter changed its HTML")
@@ -50,7 +64,7 @@ def tidy(html: str) -> str:
         classes = cell.get("class", [])
         if "jp-MarkdownCell" in classes:
             markdown = cell.select_one(".jp-RenderedMarkdown")
-            _render_math(soup, markdown)
+            _render_math(markdown, rendered_math)
             for link in markdown.select("a.anchor-link"):  # the theme's own permalink style
                 link["class"] = "headerlink"
                 link["title"] = "Permanent link"
@@ -70,6 +84,5 @@ def tidy(html: str) -> str:
                 else:  # an image or rich output: keep it as rendered
                     output["class"] = "jp-OutputArea-output"
                     page.append(output.extract())
-    for plain in page.select(_PLAIN_TOKENS):
-        plain.unwrap()
-    return str(page)
+    html = _CODE_CELL.sub(lambda cell: _PLAIN_TOKEN.sub(r"\1", cell[0]), str(page))
+    return _MATH_MARKS.sub(lambda mark: rendered_math[int(mark[1])], html)

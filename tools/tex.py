@@ -46,11 +46,16 @@ def render_arithmatex(page_html: str) -> str:
 
 
 def render_dollars(text: str) -> str:
-    """Plain text with $...$ and $$...$$ in it -> HTML with the math rendered."""
+    """Plain text with $...$ and $$...$$ in it -> HTML with the math rendered. Display math
+    sits in a paragraph here (a notebook's markdown cell), so it gets a box of its own that
+    scrolls sideways when the formula is wider than the page (site.css), as the pages'
+    display math does: otherwise a wide formula makes the whole page pan on a phone."""
     parts, end = [], 0
     for match in DOLLARS.finditer(text):
         parts.append(html.escape(text[end : match.start()], quote=False))
-        display = match[1] is not None
-        parts.append(render(match[1] if display else match[2], display))
+        if match[1] is not None:
+            parts.append(f'<span class="arithmatex-display">{render(match[1], True)}</span>')
+        else:
+            parts.append(render(match[2], False))
         end = match.end()
     return "".join(parts) + html.escape(text[end:], quote=False)

@@ -36,6 +36,20 @@ def browser():
         browser.close()
 
 
+# The screens a reader uses: a laptop window, and a phone (touch, no hover, 390 CSS pixels).
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture
+def screen():
+    """The screen the page is seen on; a test that parametrizes `screen` sees each it names.
+    (Not `device`: the lesson's tests use that name for the torch device.)"""
+    return "desktop"
+
+
 @pytest.fixture
 def color_scheme():
     """The palette the reader's system asks for; Material follows it on a first visit.
@@ -44,11 +58,9 @@ def color_scheme():
 
 
 @pytest.fixture
-def page(browser, base_url, color_scheme):
+def page(browser, base_url, color_scheme, screen):
     """A fresh page that records console errors, failed requests and every host it asks."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
-    )
+    context = browser.new_context(color_scheme=color_scheme, **SCREENS[screen])
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     page = context.new_page()
     page.console_errors, page.failed_requests, page.requested_urls = [], [], []

@@ -34,3 +34,30 @@ def each_tab_selected(page):
             index,
         )
         yield index
+
+
+def open_search(page, query: str = "") -> None:
+    """Open search as a reader does (the box in the header, or the magnifier on a phone) and
+    type a query; wait until its results show."""
+    magnifier = page.locator("label.md-header__button[for='__search']")  # only on a phone
+    if page.locator("#__search").is_checked():
+        page.locator(".md-search__input").focus()
+    elif magnifier.is_visible():
+        magnifier.click()
+    else:
+        page.locator(".md-search__input").click()
+    page.wait_for_function("document.getElementById('__search').checked", timeout=5_000)
+    if query:
+        page.keyboard.type(query)  # Material searches on key events
+        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+
+
+def open_drawer(page) -> None:
+    """Open the navigation drawer with its button in the header (phones and tablets)."""
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.locator(".md-sidebar--primary").evaluate(
+        "el => new Promise(done => el.getAnimations({subtree: true}).length"
+        " ? Promise.all(el.getAnimations({subtree: true}).map(a => a.finished)).then(done)"
+        " : done())"
+    )
+    assert page.locator("#__drawer").is_checked(), "the drawer did not open"

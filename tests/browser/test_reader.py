@@ -7,15 +7,33 @@ import urllib.request
 from collections import defaultdict
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from reader import PAGES, open_page, page_id
 
 from snippet_includes import ROOT, expand
 
 
+def save_screenshot(page, path) -> None:
+    """The whole page; Chromium refuses some very tall pages in one piece, so then its top
+    16,000 pixels."""
+    try:
+        page.screenshot(path=path, full_page=True)
+    except PlaywrightError:
+        width = page.viewport_size["width"]
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 16_000)
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        page.screenshot(path=path, full_page=True, clip=clip)
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_page_loads_clean_offline_with_math_rendered(page, base_url, screenshots, path):
+def test_page_loads_clean_offline_with_math_rendered(page, base_url, screenshots, path, screen):
     open_page(page, base_url, path)
-    page.screenshot(path=screenshots / f"{path.strip('/') or 'home'}.png", full_page=True)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy figures, too
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    suffix = "" if screen == "desktop" else f"-{screen}"
+    save_screenshot(page, screenshots / f"{page_id(path)}{suffix}.png")
 
     assert page.console_errors == [], f"console errors: {page.console_errors}"
     assert page.failed_requests == [], f"failed requests: {page.failed_requests}"
