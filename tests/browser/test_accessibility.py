@@ -19,6 +19,7 @@ from reader import (
 from snippet_includes import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package-lock.json
+CUDA_CAPTURED = any((ROOT / "docs" / "outputs" / "cuda").glob("*.txt"))
 MAX_TAB_PRESSES = 800  # more than any page has focusable elements
 SCREENS = ["desktop", "phone"]
 PALETTES = ["light", "dark"]
@@ -314,6 +315,8 @@ def test_each_quiz_box_is_named_and_opens_from_the_keyboard(page, base_url):
 def test_every_tab_set_switches_from_the_keyboard(page, base_url, path):
     open_page(page, base_url, path)
     sets = page.locator(".tabbed-set")
+    if sets.count() == 0 and not CUDA_CAPTURED:
+        pytest.skip("no tab sets yet: outputs show CPU and CUDA tabs once tools/gpu.py has run")
     assert sets.count() >= 1, f"{path} has no tab set"
     reached = set()
     for element in focus_walk(page):

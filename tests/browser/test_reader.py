@@ -75,7 +75,7 @@ def test_copy_button_copies_exactly_the_snippet_sections(page, base_url):
     open_page(page, base_url, "tasks/")
     tasks = (ROOT / "docs" / "tasks.md").read_text()
     first_block = tasks.split("```python\n")[1].split("```")[0]
-    block = page.locator("div.highlight").first
+    block = page.locator("div.highlight", has_text="import torch").first
     block.hover()
     block.locator("button[data-md-type='copy']").click()
     copied = page.evaluate("navigator.clipboard.readText()")
