@@ -28,7 +28,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from outputs import diff_with_committed
+import committed
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -174,11 +174,7 @@ def generated() -> dict[Path, str]:
 
 def drift() -> str:
     """A unified diff between kit/starters/ and what the snippets make now ('' when equal)."""
-    wanted = generated()
-    return "".join(
-        diff_with_committed(path, wanted.get(path, ""), "generated from snippets/")
-        for path in sorted(set(wanted) | set(STARTERS.glob("*.py")))
-    )
+    return committed.drift(generated(), STARTERS.glob("*.py"), "generated from snippets/")
 
 
 def main() -> int:
@@ -191,26 +187,21 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.variants:
-        for path, text in variants().items():
-            if path.read_text() != text:
-                path.write_text(text)
-                print(f"updated {path.relative_to(ROOT)}")
-        return 0
-    if args.check:
-        diff = drift()
-        print(diff or "kit/starters/ is up to date", end="" if diff else "\n")
-        if diff:
-            print(f"kit/starters/ is out of date; run: {REGENERATE}")
-        return 1 if diff else 0
-    STARTERS.mkdir(exist_ok=True)
-    wanted = generated()
-    for stale in set(STARTERS.glob("*.py")) - set(wanted):
-        stale.unlink()
-        print(f"removed {stale.relative_to(ROOT)}")
-    for path, text in wanted.items():
-        path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+        return committed.write_or_check(
+            variants(),
+            check=args.check,
+            what="tests/wrong_answers/ and tests/right_answers/",
+            regenerate=f"{REGENERATE} --variants",
+            fresh_label="brought up to date with its snippet",
+        )
+    return committed.write_or_check(
+        generated(),
+        check=args.check,
+        what="kit/starters/",
+        regenerate=REGENERATE,
+        stale=STARTERS.glob("*.py"),
+        fresh_label="generated from snippets/",
+    )
 
 
 if __name__ == "__main__":
