@@ -111,11 +111,7 @@ def student_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("## The score\n\nEvery task at once, one point per check."),
         nbformat.v4.new_code_cell("!{sys.executable} check.py all"),
     ]
-    book.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    book.metadata["kernelspec"] = dict(notebook.KERNELSPEC)
     return book
 
 
