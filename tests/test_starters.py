@@ -12,8 +12,9 @@ SNIPPET = """import torch
 
 def gather(weight, ids):
     \"\"\"Pick rows.\"\"\"
-    # --8<-- [start:solution] pick the rows of weight
-    # --8<-- [start:solution] for every id.
+    # --8<-- [start:solution]
+    # pick the rows of weight
+    # for every id.
     rows = weight[ids]
     return rows
     # --8<-- [end:solution]
@@ -36,18 +37,30 @@ def test_a_region_becomes_a_todo_and_a_raise_that_names_the_task():
         (SNIPPET.replace("    # --8<-- [end:solution]\n", ""), r"x.py:6: .* is never ended"),
         (
             SNIPPET.replace(
-                "    rows = weight[ids]\n", "    rows = 1\n    # --8<-- [start:solution] b\n"
+                "    rows = weight[ids]\n", "    rows = 1\n    # --8<-- [start:solution]\n    # b\n"
             ),
-            r"x.py:9: a solution region starts inside another",
+            r"x.py:10: a solution region starts inside another",
         ),
         (SNIPPET.replace("    return rows\n", "    # --8<-- [end:solution]\n"), "without a start"),
-        (SNIPPET.replace(" pick the rows of weight", ""), r"x.py:6: say what to write"),
+        (
+            SNIPPET.replace("    # pick the rows of weight\n    # for every id.\n", ""),
+            "x.py:6: say what",
+        ),
+        (SNIPPET.replace("[start:solution]\n", "[start:solution] pick\n"), "x.py:6: say what"),
         (SNIPPET.replace("def gather", "if True:  # gather"), r"x.py:6: .*inside a function"),
     ],
 )
 def test_a_broken_region_is_refused_with_its_line(broken, error):
     with pytest.raises(ValueError, match=error):
         starters.starter(broken, "task9", "x.py")
+
+
+def test_a_bare_hash_line_ends_what_to_write_so_the_code_may_open_with_a_comment():
+    commented = SNIPPET.replace("    rows =", "    #\n    # ours\n    rows =")
+    assert starters.starter(commented, "task9") == starters.starter(SNIPPET, "task9")
+    # without the bare line, the comment is part of what to write
+    joined = starters.starter(commented.replace("    #\n", ""), "task9")
+    assert "# TODO(task9): pick the rows of weight for every id. ours" in joined
 
 
 def test_every_section_line_is_stripped_for_downloads():

@@ -19,9 +19,10 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 def build_embed_tokens(device=DEVICE) -> nn.Embedding:
     """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to
     the pad."""
-    # --8<-- [start:solution] return an nn.Embedding of the sizes above whose
-    # --8<-- [start:solution] row 0 is the pad's (padding_idx), built on
-    # --8<-- [start:solution] `device`.
+    # --8<-- [start:solution]
+    # return an nn.Embedding of the sizes above whose row 0 is the pad's
+    # (padding_idx), built on `device`.
+    #
     # Wrong on purpose: the pad id is 0, but row 1 is the one kept at zeros.
     return nn.Embedding(100352, 4096, padding_idx=1, device=device)
     # --8<-- [end:solution]
