@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import runpy
 import statistics
 import subprocess
 import sys
@@ -40,12 +41,14 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+import figures
+import png
+from outputs import machine
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "snippets"))
-import figures  # noqa: E402
-import png  # noqa: E402
-from advanced_embedding_forward import EmbeddingForward, check_input_ids  # noqa: E402
-from outputs import machine  # noqa: E402
+# The lesson's own wrapper, run from its file: a snippet stands alone, it is not on the path.
+LESSON = runpy.run_path(str(ROOT / "snippets" / "advanced_embedding_forward.py"))
+EmbeddingForward, check_input_ids = LESSON["EmbeddingForward"], LESSON["check_input_ids"]
 
 VOCAB, HIDDEN = 100352, 4096
 ROWS = (512, 4096, 16384)

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
-import captures  # noqa: E402
-import check  # noqa: E402
-import notebook  # noqa: E402
-import quiz_source  # noqa: E402
-import starters  # noqa: E402
-from snippet_includes import expand  # noqa: E402
+# MkDocs puts a hook's own folder on sys.path while it loads the hook: tools/ is found.
+import captures
+import check
+import notebook
+import quiz_source
+import starters
+from snippet_includes import expand
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "assignment-2.1.2"
