@@ -64,9 +64,11 @@ def included_sections():
 def test_every_include_resolves(page, target):
     path, _, section = target.partition(":")
     text = (ROOT / path).read_text()
+    # A section line is a comment: `# ...` in Python, `<!-- ... -->` in Markdown (README.md).
+    start, end = ("<!-- ", " -->") if path.endswith(".md") else ("# ", "")
     if section:
-        assert f"# --8<-- [start:{section}]" in text, f"{page}: no section {section!r} in {path}"
-        assert f"# --8<-- [end:{section}]" in text, f"{page}: section {section!r} never ends"
+        assert f"{start}--8<-- [start:{section}]{end}" in text, f"{page}: no {section!r} in {path}"
+        assert f"{start}--8<-- [end:{section}]{end}" in text, f"{page}: {section!r} never ends"
 
 
 def test_every_snippet_and_its_output_appear_on_a_page():
