@@ -30,7 +30,7 @@ import starters
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURES_DIR = ROOT / "docs" / "outputs" / "checker"
 SNIPPETS = ROOT / "snippets"
-WRONG_ANSWERS = ROOT / "tests" / "wrong_answers"
+WRONG_ANSWERS = ROOT / "tests" / "machinery" / "wrong_answers"
 REGENERATE = "nox -s outputs"
 # capture name: (the arguments of check.py, {a file of the student's folder: its source})
 CAPTURES = {

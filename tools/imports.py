@@ -1,7 +1,7 @@
 """What a Python file imports and whether it edits sys.path, read with ast (nothing runs).
 
-The dependency rule's tests use it: tests/test_dependencies.py for the snippets and the build,
-tests/site/test_kit.py for the files the kit ships.
+The dependency rule's tests use it: tests/machinery/test_dependencies.py for the snippets and
+the build, tests/site/test_kit.py for the files the kit ships.
 """
 
 import ast

@@ -31,9 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = "assignment-2.1.2"
 DOWNLOAD = f"downloads/{NAME}.zip"  # where the site serves it
 BUILD = ROOT / ".cache" / "kit"
-TEST_FILES = ["conftest.py", "expect.py", "shared_table.py"] + sorted(
-    {name for task in check.TASKS.values() for name in task.tests}
-)
+# The kit's tests/, one flat folder: {name: the file in the lesson's repository}. The helpers
+# sit in tests/, the lesson's tests in tests/lesson/ (check.TESTS).
+HELPERS = ["conftest.py", "expect.py", "shared_table.py"]
+LESSON_TESTS = sorted({name for task in check.TASKS.values() for name in task.tests})
+TEST_FILES = {name: ROOT / "tests" / name for name in HELPERS}
+TEST_FILES |= {name: check.TESTS / name for name in LESSON_TESTS}
 PYTEST_INI = """[pytest]
 # The kit's own settings, so that no pytest configuration above this folder applies.
 # Run these tests through check.py, which puts your file in place of the lesson's.
@@ -131,7 +134,7 @@ def kit_files() -> dict[str, str]:
         "tests/pytest.ini": PYTEST_INI,
     }
     files |= starter_files()
-    files |= {f"tests/{name}": (ROOT / "tests" / name).read_text() for name in TEST_FILES}
+    files |= {f"tests/{name}": path.read_text() for name, path in TEST_FILES.items()}
     return files
 
 

@@ -19,9 +19,10 @@ that names the task and the function. Starters are generated into kit/starters/,
     python tools/starters.py           # write kit/starters/*.py from snippets/
     python tools/starters.py --check   # exit 1 with a diff if kit/starters/ is out of date
 
-The checker's known wrong answers and right answers written another way (tests/wrong_answers,
-tests/right_answers) are copies of a snippet that differ only inside its solution regions.
-After a snippet changes outside them, bring the copies up to date, each keeping its own code:
+The checker's known wrong answers and right answers written another way
+(tests/machinery/wrong_answers, tests/machinery/right_answers) are copies of a snippet that differ
+only inside its solution regions. After a snippet changes outside them, bring the copies up to
+date, each keeping its own code:
 
     python tools/starters.py --variants
 """
@@ -37,7 +38,7 @@ import committed
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 STARTERS = ROOT / "kit" / "starters"
-VARIANTS = [ROOT / "tests" / "wrong_answers", ROOT / "tests" / "right_answers"]
+VARIANTS = [ROOT / "tests" / "machinery" / kind for kind in ("wrong_answers", "right_answers")]
 REGENERATE = "python tools/starters.py"
 # The section-line syntax of pymdownx.snippets: the site drops every such line it includes.
 SECTION_LINE = re.compile(
@@ -210,7 +211,7 @@ def main() -> int:
         return committed.write_or_check(
             variants(),
             check=args.check,
-            what="tests/wrong_answers/ and tests/right_answers/",
+            what="tests/machinery/wrong_answers/ and tests/machinery/right_answers/",
             regenerate=f"{REGENERATE} --variants",
             fresh_label="brought up to date with its snippet",
         )

@@ -8,7 +8,7 @@ import pytest
 
 import facts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 # Numbers that only Kimi-K2 facts use on the pages (4096, 64, 128 ... are the lesson's too).
 POLICED = {"163840", "7168", "50000", "1536", "160K", "128K", "67M", "400B", "60B"}

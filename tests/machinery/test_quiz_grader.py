@@ -12,7 +12,7 @@ import pytest
 import quiz_grader
 import quiz_source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = quiz_source.questions()
 RIGHT = {q.number: set(q.right_letters) for q in QUESTIONS}
 

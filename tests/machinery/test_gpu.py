@@ -11,7 +11,7 @@ import pytest
 
 import gpu
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tools" / "gpu.py"
 
 

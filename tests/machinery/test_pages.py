@@ -11,7 +11,7 @@ import pytest
 from captures import OUTPUT_MARKER
 from snippet_includes import PYTHON, fences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 INCLUDE = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
 # Blocks that are not python: each one listed here on purpose, by page, language, first line.
@@ -84,7 +84,7 @@ def test_every_snippet_and_its_output_appear_on_a_page():
 def test_quiz_answers_are_closed_boxes_that_link_to_their_proof():
     quiz = (ROOT / "docs" / "quiz.md").read_text()
     answers = re.findall(r'^\?\?\?(\+?) question "([^"]+)"\n((?:    .*\n|\n)+)', quiz, re.M)
-    assert len(answers) >= 12  # tests/test_quiz.py checks each box in full
+    assert len(answers) >= 12  # tests/lesson/test_quiz.py checks each box in full
     for number, (opened, title, body) in enumerate(answers, start=1):
         assert title == f"Answer to question {number}", f"box {number} is named {title!r}"
         assert opened == "", "an answer box is open by default (???+)"

@@ -9,7 +9,7 @@ import torch
 
 import bench
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CAPTURE = ROOT / "docs" / "outputs" / "cpu" / "bench.txt"
 
 

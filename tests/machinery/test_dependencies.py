@@ -15,7 +15,7 @@ import pytest
 
 from imports import STANDARD_LIBRARY, imported, sys_path_edits
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = sorted((ROOT / "snippets").glob("*.py"))
 # The build: everything that makes, serves or checks the lesson. The checker's wrong and right
 # answers are copies of snippets, not the build.
@@ -23,8 +23,8 @@ BUILD = sorted(
     path
     for path in [ROOT / "noxfile.py", ROOT / "conftest.py", *ROOT.glob("tools/*.py")]
     + sorted((ROOT / "tests").rglob("*.py"))
-    if not path.is_relative_to(ROOT / "tests" / "wrong_answers")
-    and not path.is_relative_to(ROOT / "tests" / "right_answers")
+    if not path.is_relative_to(ROOT / "tests" / "machinery" / "wrong_answers")
+    and not path.is_relative_to(ROOT / "tests" / "machinery" / "right_answers")
 )
 # Shipped in the kit, where they run alone, in a folder of their own: they may set up their
 # own path (they do not today).

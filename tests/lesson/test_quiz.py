@@ -32,7 +32,7 @@ from theory1_one_hot_lookup import lookup_as_matmul
 from theory3_lookup_cost import lookup_cost
 from theory3_table_memory import table_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = quiz_source.questions()
 OBJECTIVES = range(1, 7)  # the lesson's six learning objectives, listed on Home
 LESSON_PAGES = {"theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"}
@@ -115,7 +115,7 @@ def test_every_answer_names_proof_tests_that_exist():
         assert q.proofs, f"question {q.number} names no proof"
     for node in proof_ids():
         path, _, function = node.partition("::")
-        assert path.startswith("tests/") and "/browser/" not in path and "/site/" not in path
+        assert path.startswith("tests/lesson/"), f"{node}: a proof is one of the lesson's claims"
         source = ROOT / path
         assert source.is_file(), f"{node}: no file {path}"
         defined = {

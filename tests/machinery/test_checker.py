@@ -20,7 +20,7 @@ import check
 import checker_captures
 import starters
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WRONG_ANSWERS = Path(__file__).parent / "wrong_answers"
 RIGHT_ANSWERS = Path(__file__).parent / "right_answers"
 SNIPPETS = ROOT / "snippets"

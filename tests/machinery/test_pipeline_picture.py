@@ -9,7 +9,7 @@ import outputs
 import starters
 from snippet_includes import mkdocs_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECTION = re.compile(
     r"^<!-- --8<-- \[start:pipeline\] -->\n(?P<picture>.*?)^<!-- --8<-- \[end:pipeline\] -->$",
     re.MULTILINE | re.DOTALL,
