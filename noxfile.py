@@ -15,10 +15,10 @@ nox -s check -- task3 my_task3.py
 nox -s lint                  ruff
 """
 
+import importlib.util
 import os
-import shutil
-import subprocess
 import sys
+from pathlib import Path
 
 import nox
 
@@ -58,17 +58,18 @@ def install_js_tools(session: nox.Session) -> None:
     session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
-def cuda_gpu_missing() -> str | None:
-    """Why no CUDA GPU is visible, or None if one is. Needs no torch, so it runs first."""
-    if os.environ.get("CUDA_VISIBLE_DEVICES", "unset").strip() in ("", "-1"):
-        return "CUDA_VISIBLE_DEVICES hides every GPU"
-    nvidia_smi = shutil.which("nvidia-smi")
-    if nvidia_smi is None:
-        return "nvidia-smi is not on PATH, so no NVIDIA driver is installed"
-    listing = subprocess.run([nvidia_smi, "-L"], capture_output=True, text=True)
-    if listing.returncode != 0 or "GPU" not in listing.stdout:
-        return f"nvidia-smi -L lists no GPU ({(listing.stderr or listing.stdout).strip()})"
-    return None
+def from_tools(name: str):
+    """A module of tools/, loaded by its path: nox does not put tools/ on sys.path."""
+    spec = importlib.util.spec_from_file_location(
+        name, Path(__file__).parent / "tools" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The one CUDA probe (tools/cuda_probe.py); standard library only, so it runs before installs.
+cuda_gpu_missing = from_tools("cuda_probe").gpu_missing
 
 
 @nox.session

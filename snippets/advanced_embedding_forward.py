@@ -32,11 +32,11 @@ def sinusoidal_table(
 ) -> torch.Tensor:
     """The (max_positions, dim) sinusoidal table; computed in float64, returned
     as float32."""
-    # --8<-- [start:solution] raise ValueError for an odd dim ("dim must be even
-    # --8<-- [start:solution] to pair sin and cos, got dim=..."); fill column 2i
-    # --8<-- [start:solution] with sin(pos / base ** (2i / dim)) and column 2i +
-    # --8<-- [start:solution] 1 with the cos of the same angle, in float64;
-    # --8<-- [start:solution] return it as float32.
+    # --8<-- [start:solution]
+    # raise ValueError for an odd dim ("dim must be even to pair sin and cos,
+    # got dim=..."); fill column 2i with sin(pos / base ** (2i / dim)) and
+    # column 2i + 1 with the cos of the same angle, in float64; return it as
+    # float32.
     if dim % 2:
         raise ValueError(f"dim must be even to pair sin and cos, got dim={dim}")
     # (P, 1)
@@ -150,19 +150,16 @@ class EmbeddingForward(nn.Module):
             self.register_buffer("position_table", table, persistent=False)
 
     def forward(self, input_ids=None, inputs_embeds=None):
-        # --8<-- [start:solution] raise ValueError unless exactly one input is
-        # --8<-- [start:solution] given ("pass exactly one of input_ids or
-        # --8<-- [start:solution] inputs_embeds, got both" or "..., got
-        # --8<-- [start:solution] neither"); check it with check_input_ids or
-        # --8<-- [start:solution] check_inputs_embeds; look the ids up; if
-        # --8<-- [start:solution] add_positions, raise ValueError for a sequence
-        # --8<-- [start:solution] longer than max_positions, naming both numbers
-        # --8<-- [start:solution] and the fix ("sequence length 17 is longer
-        # --8<-- [start:solution] than the position table (max_positions=16);
-        # --8<-- [start:solution] build EmbeddingForward with max_positions >=
-        # --8<-- [start:solution] 17"), and add position_table[:T], in the
-        # --8<-- [start:solution] embeddings' dtype, to every position, pads
-        # --8<-- [start:solution] included.
+        # --8<-- [start:solution]
+        # raise ValueError unless exactly one input is given ("pass exactly one
+        # of input_ids or inputs_embeds, got both" or "..., got neither"); check
+        # it with check_input_ids or check_inputs_embeds; look the ids up; if
+        # add_positions, raise ValueError for a sequence longer than
+        # max_positions, naming both numbers and the fix ("sequence length 17 is
+        # longer than the position table (max_positions=16); build
+        # EmbeddingForward with max_positions >= 17"), and add
+        # position_table[:T], in the embeddings' dtype, to every position, pads
+        # included.
         if (input_ids is None) == (inputs_embeds is None):
             given = "both" if input_ids is not None else "neither"
             raise ValueError(

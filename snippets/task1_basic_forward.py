@@ -19,9 +19,9 @@ DEVICE = torch.device(os.environ.get("LESSON_DEVICE", "cpu"))
 def build_embed_tokens(device=DEVICE) -> nn.Embedding:
     """The lesson's table: V = 100352 rows of D = 4096 numbers; row 0 belongs to
     the pad."""
-    # --8<-- [start:solution] return an nn.Embedding of the sizes above whose
-    # --8<-- [start:solution] row 0 is the pad's (padding_idx), built on
-    # --8<-- [start:solution] `device`.
+    # --8<-- [start:solution]
+    # return an nn.Embedding of the sizes above whose row 0 is the pad's
+    # (padding_idx), built on `device`.
     return nn.Embedding(100352, 4096, padding_idx=0, device=device)
     # --8<-- [end:solution]
     # --8<-- [end:build]

@@ -26,14 +26,12 @@ def embed_forward(
 ):
     """Return (hidden_states, batch_size, seq_length) from exactly one of the
     two inputs."""
-    # --8<-- [start:solution] raise ValueError if both inputs are given ("You
-    # --8<-- [start:solution] cannot specify both input_ids and inputs_embeds at
-    # --8<-- [start:solution] the same time") or neither ("You have to specify
-    # --8<-- [start:solution] either input_ids or inputs_embeds"); unpack
-    # --8<-- [start:solution] batch_size, seq_length from shape[:2] of the input
-    # --8<-- [start:solution] given; look the ids up in embed_tokens when no
-    # --8<-- [start:solution] embeddings are given; return the embeddings with
-    # --8<-- [start:solution] nothing added.
+    # --8<-- [start:solution]
+    # raise ValueError if both inputs are given ("You cannot specify both
+    # input_ids and inputs_embeds at the same time") or neither ("You have to
+    # specify either input_ids or inputs_embeds"); unpack batch_size, seq_length
+    # from shape[:2] of the input given; look the ids up in embed_tokens when no
+    # embeddings are given; return the embeddings with nothing added.
     if input_ids is not None and inputs_embeds is not None:
         raise ValueError(
             "You cannot specify both input_ids and inputs_embeds "

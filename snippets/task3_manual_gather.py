@@ -33,9 +33,9 @@ def manual_gather(
 ) -> torch.Tensor:
     """Flatten the ids to 1-D, pick those rows, then restore the (B, T, D)
     shape."""
-    # --8<-- [start:solution] pick the rows of `weight` with torch.index_select,
-    # --8<-- [start:solution] which takes a 1-D index, then view them as (B, T,
-    # --8<-- [start:solution] D) for ids of any shape (B, T).
+    # --8<-- [start:solution]
+    # pick the rows of `weight` with torch.index_select, which takes a 1-D
+    # index, then view them as (B, T, D) for ids of any shape (B, T).
     rows = torch.index_select(weight, 0, input_ids.reshape(-1))  # (B*T, D)
     return rows.view(*input_ids.shape, weight.shape[1])  # (B, T, D)
     # --8<-- [end:solution]

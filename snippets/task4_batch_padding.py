@@ -20,12 +20,12 @@ def masked_mean(
     hidden: torch.Tensor, attention_mask: torch.Tensor
 ) -> torch.Tensor:
     """Mean over the real tokens of each row: (B, T, D) -> (B, D)."""
-    # --8<-- [start:solution] average each row of hidden over its real tokens
-    # --8<-- [start:solution] only. Whatever sits at a pad (even inf or nan)
-    # --8<-- [start:solution] must not change the mean; a row of pads only
-    # --8<-- [start:solution] gives zeros, not nan. The mask may be bool or, as
-    # --8<-- [start:solution] the exercise builds it, float. The mean keeps
-    # --8<-- [start:solution] hidden's dtype, and hidden stays as it was.
+    # --8<-- [start:solution]
+    # average each row of hidden over its real tokens only. Whatever sits at a
+    # pad (even inf or nan) must not change the mean; a row of pads only gives
+    # zeros, not nan. The mask may be bool or, as the exercise builds it, float.
+    # The mean keeps hidden's dtype, and hidden stays as it was.
+    #
     # Pads are selected away, not multiplied by 0: inf * 0 is nan. A row with no
     # real token is divided by 1, not 0.
     keep = attention_mask.bool().unsqueeze(-1)  # (B, T, 1)

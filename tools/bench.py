@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import runpy
 import statistics
 import subprocess
 import sys
@@ -40,17 +41,20 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+import figures
+import png
+from outputs import machine
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "snippets"))
-import figures  # noqa: E402
-import png  # noqa: E402
-from advanced_embedding_forward import EmbeddingForward, check_input_ids  # noqa: E402
-from outputs import machine  # noqa: E402
+# The lesson's own wrapper, run from its file: a snippet stands alone, it is not on the path.
+LESSON = runpy.run_path(str(ROOT / "snippets" / "advanced_embedding_forward.py"))
+EmbeddingForward, check_input_ids = LESSON["EmbeddingForward"], LESSON["check_input_ids"]
 
 VOCAB, HIDDEN = 100352, 4096
 ROWS = (512, 4096, 16384)
 ONE_HOT_BUDGET = 256 << 20  # bytes for the (N, V) one-hot matrix: N = 512 only
 BUFFER, FRESH, ALLOCATION = "into a buffer", "fresh output", "allocation"
+GATHER_VS_COPY = "gather / copy"  # a page-size probe's ratio, beside its times
 
 
 def calls_per_variant(quick: bool) -> int:
@@ -287,7 +291,7 @@ def page_size_probe(quick: bool) -> dict:
         {k: v for k, v in fns.items() if k[1] in keep}, device, calls_per_variant(quick)
     )
     probe = {name: statistics.median(s) for (_, name), s in samples.items()}
-    probe["gather / copy"] = speed_ratio(
+    probe[GATHER_VS_COPY] = speed_ratio(
         samples[BUFFER, "copy_ (baseline)"], samples[BUFFER, "index_select(out=)"]
     )
     return probe
@@ -325,13 +329,25 @@ def peak_bandwidth(device: torch.device) -> str:
 
 
 def report(results, device, quick, factors=None, probes=None) -> str:
+    """The bench's report: the setup, the table, what the table shows, and the extra runs."""
+    lines = setup_lines(device, quick) + table_lines(results) + [""]
+    lines += noise_lines(results) + comparison_lines(results)
+    if factors:
+        lines += factor_lines(factors)
+    if probes:
+        lines += page_size_lines(probes)
+    return "\n".join(lines) + "\n"
+
+
+def setup_lines(device, quick) -> list[str]:
+    """What ran, how often, and how to read the table."""
     threads = f", {torch.get_num_threads()} threads" if device.type == "cpu" else ""
     lines = [f"machine: {machine(device.type)}{threads}"]
     if device.type == "cpu":
         lines.append(huge_pages())
     if device.type == "cuda":
         lines.append(peak_bandwidth(device))
-    lines += [
+    return lines + [
         f"mode: {'quick' if quick else 'full'}, {calls_per_variant(quick)} rounds, "
         "fresh ids and a fresh block for every call",
         "ms: median over the rounds; vs: speed against the group's baseline, the",
@@ -340,44 +356,58 @@ def report(results, device, quick, factors=None, probes=None) -> str:
         "",
         f"{'dtype':<9}{'rows':>6} {'group':<14}{'variant':<24}{'ms':>9}{'GB/s':>7}{'vs':>6}",
     ]
-    for r in results:
-        if r["group"] != CHECKS:
-            lines.append(
-                f"{r['dtype']:<9}{r['rows']:>6} {r['group']:<14}{r['variant']:<24}"
-                f"{r['seconds'] * 1e3:>9.3f}{r['GB/s']:>7.2f}{r['vs baseline']:>6.2f}"
-            )
 
-    def find(r, variant):  # the variant measured beside r
-        return next(
+
+def table_lines(results) -> list[str]:
+    """One row per timed variant (the checks alone are reported below the table)."""
+    return [
+        f"{r['dtype']:<9}{r['rows']:>6} {r['group']:<14}{r['variant']:<24}"
+        f"{r['seconds'] * 1e3:>9.3f}{r['GB/s']:>7.2f}{r['vs baseline']:>6.2f}"
+        for r in results
+        if r["group"] != CHECKS
+    ]
+
+
+def noise_lines(results) -> list[str]:
+    """How far chance alone moves a ratio: the copy against itself, and calls that do the same
+    work. Only a full table has them (the copy timed again)."""
+    again = [r["vs baseline"] for r in results if r["variant"] == "copy_ (again)"]
+    gathers = [r["vs baseline"] for r in results if r["variant"] == "index_select(out=)"]
+    if not again:
+        return []
+    # F.embedding, index_select and nn.Embedding do the same work: how far apart they land
+    # shows what separates two allocating calls by chance.
+    same_work = ("F.embedding", "index_select", "nn.Embedding, (B, T) ids")
+    spread = max(
+        max(speeds) / min(speeds) - 1
+        for size in {(r["dtype"], r["rows"]) for r in results}
+        for speeds in [
+            [
+                r["vs baseline"]
+                for r in results
+                if (r["dtype"], r["rows"]) == size and r["variant"] in same_work
+            ]
+        ]
+    )
+    return [
+        f"the copy against itself, every size: {min(again):.2f} to {max(again):.2f}",
+        f"buffered gather, every size: {min(gathers):.2f} to {max(gathers):.2f}",
+        f"fresh outputs that do the same work differ by up to {spread:.0%}",
+    ]
+
+
+def comparison_lines(results) -> list[str]:
+    """The comparisons the Efficiency page quotes, one line per variant and size."""
+
+    def times(r, variant):  # how many times r's time is the other's, round by round
+        beside = next(
             g
             for g in results
             if (g["variant"], g["rows"], g["dtype"]) == (variant, r["rows"], r["dtype"])
         )
+        return speed_ratio(r["samples"], beside["samples"])
 
-    def times(r, variant):  # how many times r's time is the other's, round by round
-        return speed_ratio(r["samples"], find(r, variant)["samples"])
-
-    lines.append("")
-    again = [r["vs baseline"] for r in results if r["variant"] == "copy_ (again)"]
-    gathers = [r["vs baseline"] for r in results if r["variant"] == "index_select(out=)"]
-    if again:
-        lines.append(f"the copy against itself, every size: {min(again):.2f} to {max(again):.2f}")
-        lines.append(f"buffered gather, every size: {min(gathers):.2f} to {max(gathers):.2f}")
-        # F.embedding, index_select and nn.Embedding do the same work: how far apart they land
-        # shows what separates two allocating calls by chance.
-        same_work = ("F.embedding", "index_select", "nn.Embedding, (B, T) ids")
-        spread = max(
-            max(speeds) / min(speeds) - 1
-            for size in {(r["dtype"], r["rows"]) for r in results}
-            for speeds in [
-                [
-                    r["vs baseline"]
-                    for r in results
-                    if (r["dtype"], r["rows"]) == size and r["variant"] in same_work
-                ]
-            ]
-        )
-        lines.append(f"fresh outputs that do the same work differ by up to {spread:.0%}")
+    lines = []
     for r in results:
         where = f"{r['dtype']}, {r['rows']} rows"
         if r["variant"] == "index_select(out=)":
@@ -403,24 +433,30 @@ def report(results, device, quick, factors=None, probes=None) -> str:
             lines.append(
                 f"one-hot matmul vs F.embedding, {where}: {times(r, 'F.embedding'):,.0f}x slower"
             )
-    if factors:
-        lines += ["", "one change at a time, float32, 4096 rows (buffered gather / buffered copy):"]
-        lines += [f"  {name}: {value:.2f}" for name, value in factors]
-    if probes:
-        off, on = probes["0"], probes["1"]
-        lines += ["", "THP_MEM_ALLOC_ENABLE, each in its own process, float32, 4096 rows (ms):"]
-        lines.append(f"  {'variant':<24}{'off (4 KiB pages)':>18}{'on (2 MiB pages)':>18}")
-        gather = {s: p.pop("gather / copy") for s, p in probes.items()}
-        for name in off:
+    return lines
+
+
+def factor_lines(factors) -> list[str]:
+    """The buffered gather against the copy with one thing changed at a time (gap_factors)."""
+    lines = ["", "one change at a time, float32, 4096 rows (buffered gather / buffered copy):"]
+    return lines + [f"  {name}: {value:.2f}" for name, value in factors]
+
+
+def page_size_lines(probes) -> list[str]:
+    """The same calls with 4 KiB and with 2 MiB pages, each in its own process (page_sizes)."""
+    off, on = probes["0"], probes["1"]
+    lines = ["", "THP_MEM_ALLOC_ENABLE, each in its own process, float32, 4096 rows (ms):"]
+    lines.append(f"  {'variant':<24}{'off (4 KiB pages)':>18}{'on (2 MiB pages)':>18}")
+    for name in off:
+        if name != GATHER_VS_COPY:
             lines.append(f"  {name:<24}{off[name] * 1e3:>18.2f}{on[name] * 1e3:>18.2f}")
-        lines.append(
-            f"  buffered gather vs buffered copy: {gather['0']:.2f} off, {gather['1']:.2f} on"
-        )
-        for name in ("clone (baseline)", "F.embedding", "empty + fill_"):
-            lines.append(
-                f"  2 MiB pages make {name.split(' (')[0]} {off[name] / on[name]:.1f}x faster"
-            )
-    return "\n".join(lines) + "\n"
+    lines.append(
+        f"  buffered gather vs buffered copy: {off[GATHER_VS_COPY]:.2f} off, "
+        f"{on[GATHER_VS_COPY]:.2f} on"
+    )
+    for name in ("clone (baseline)", "F.embedding", "empty + fill_"):
+        lines.append(f"  2 MiB pages make {name.split(' (')[0]} {off[name] / on[name]:.1f}x faster")
+    return lines
 
 
 TABLE_ROW = re.compile(

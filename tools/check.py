@@ -39,9 +39,10 @@ import pytest
 import torch
 
 HERE = Path(__file__).resolve().parent
-# In the lesson's repository this file is tools/check.py; in the kit it sits beside tests/.
-ROOT = HERE if (HERE / "tests" / "conftest.py").exists() else HERE.parent
-TESTS = ROOT / "tests"
+# In the kit this file sits beside tests/, which holds the lesson's tests; in the lesson's
+# repository it is tools/check.py, and they sit in tests/lesson/.
+IN_KIT = (HERE / "tests" / "conftest.py").exists()
+TESTS = HERE / "tests" if IN_KIT else HERE.parent / "tests" / "lesson"
 TIMEOUT = 60.0  # seconds per check, table build included
 
 

@@ -24,13 +24,13 @@ import time
 from pathlib import Path
 
 import check
+import committed
 import starters
-from outputs import diff_with_committed
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURES_DIR = ROOT / "docs" / "outputs" / "checker"
 SNIPPETS = ROOT / "snippets"
-WRONG_ANSWERS = ROOT / "tests" / "wrong_answers"
+WRONG_ANSWERS = ROOT / "tests" / "machinery" / "wrong_answers"
 REGENERATE = "nox -s outputs"
 # capture name: (the arguments of check.py, {a file of the student's folder: its source})
 CAPTURES = {
@@ -108,7 +108,7 @@ def timings() -> str:
 
 
 def drift(name: str, fresh: str) -> str:
-    return diff_with_committed(CAPTURES_DIR / f"{name}.txt", fresh)
+    return committed.diff(CAPTURES_DIR / f"{name}.txt", fresh)
 
 
 def main() -> int:
@@ -121,18 +121,12 @@ def main() -> int:
         (CAPTURES_DIR / "timings.txt").write_text(measured)
         print(measured, end="")
         return 0
-    failed = False
-    for name in CAPTURES:
-        fresh = capture(name)
-        if args.check:
-            diff = drift(name, fresh)
-            print(f"{'DRIFT' if diff else 'same '} {name}\n{diff}", end="" if diff else "")
-            failed |= bool(diff)
-        else:
-            CAPTURES_DIR.mkdir(parents=True, exist_ok=True)
-            (CAPTURES_DIR / f"{name}.txt").write_text(fresh)
-            print(f"wrote {(CAPTURES_DIR / f'{name}.txt').relative_to(ROOT)}")
-    return 1 if failed else 0
+    return committed.write_or_check(
+        {CAPTURES_DIR / f"{name}.txt": capture(name) for name in CAPTURES},
+        check=args.check,
+        what="docs/outputs/checker/",
+        regenerate=REGENERATE,
+    )
 
 
 if __name__ == "__main__":

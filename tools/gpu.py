@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from cuda_probe import cuda_problem
+
 ROOT = Path(__file__).resolve().parent.parent
 CUDA_OUTPUTS = ROOT / "docs" / "outputs" / "cuda"
 LOG = CUDA_OUTPUTS / "gpu-run.log"
@@ -51,24 +53,6 @@ def steps(python: str = sys.executable) -> dict[str, dict]:
             "writes": ["docs/outputs/cuda/bench.txt", "docs/assets/figures/bench_cuda.png"],
         },
     }
-
-
-def cuda_problem() -> str | None:
-    """Why CUDA cannot be used here, or None when it can."""
-    try:
-        import torch
-    except ImportError as error:
-        return f"torch does not import ({error}); install a CUDA build of torch"
-    if not torch.cuda.is_available():
-        hidden = os.environ.get("CUDA_VISIBLE_DEVICES", "unset").strip() in ("", "-1")
-        why = "CUDA_VISIBLE_DEVICES hides every GPU" if hidden else "it sees no CUDA device"
-        build = (
-            "a CPU-only build"
-            if torch.version.cuda is None
-            else f"built for CUDA {torch.version.cuda}"
-        )
-        return f"torch {torch.__version__} ({build}): {why}"
-    return None
 
 
 def summary_of(name: str, output: str) -> str:

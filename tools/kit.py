@@ -19,21 +19,24 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
-import captures  # noqa: E402
-import check  # noqa: E402
-import notebook  # noqa: E402
-import quiz_source  # noqa: E402
-import starters  # noqa: E402
-from snippet_includes import expand  # noqa: E402
+# MkDocs puts a hook's own folder on sys.path while it loads the hook: tools/ is found.
+import captures
+import check
+import notebook
+import quiz_source
+import starters
+from snippet_includes import expand
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "assignment-2.1.2"
 DOWNLOAD = f"downloads/{NAME}.zip"  # where the site serves it
 BUILD = ROOT / ".cache" / "kit"
-TEST_FILES = ["conftest.py", "expect.py", "shared_table.py"] + sorted(
-    {name for task in check.TASKS.values() for name in task.tests}
-)
+# The kit's tests/, one flat folder: {name: the file in the lesson's repository}. The helpers
+# sit in tests/, the lesson's tests in tests/lesson/ (check.TESTS).
+HELPERS = ["conftest.py", "expect.py", "shared_table.py"]
+LESSON_TESTS = sorted({name for task in check.TASKS.values() for name in task.tests})
+TEST_FILES = {name: ROOT / "tests" / name for name in HELPERS}
+TEST_FILES |= {name: check.TESTS / name for name in LESSON_TESTS}
 PYTEST_INI = """[pytest]
 # The kit's own settings, so that no pytest configuration above this folder applies.
 # Run these tests through check.py, which puts your file in place of the lesson's.
@@ -111,11 +114,7 @@ def student_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("## The score\n\nEvery task at once, one point per check."),
         nbformat.v4.new_code_cell("!{sys.executable} check.py all"),
     ]
-    book.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    book.metadata["kernelspec"] = dict(notebook.KERNELSPEC)
     return book
 
 
@@ -135,7 +134,7 @@ def kit_files() -> dict[str, str]:
         "tests/pytest.ini": PYTEST_INI,
     }
     files |= starter_files()
-    files |= {f"tests/{name}": (ROOT / "tests" / name).read_text() for name in TEST_FILES}
+    files |= {f"tests/{name}": path.read_text() for name, path in TEST_FILES.items()}
     return files
 
 

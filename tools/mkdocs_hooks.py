@@ -7,21 +7,20 @@ import hashlib
 import io
 import posixpath
 import re
-import sys
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-sys.path.insert(0, str(Path(__file__).parent))  # hooks load by path; find the modules beside
-import captures  # noqa: E402
-import facts  # noqa: E402
-import glossary  # noqa: E402
-import notebook  # noqa: E402
-import notebook_html  # noqa: E402
-import png  # noqa: E402
-import reading_time  # noqa: E402
-import tex  # noqa: E402
+# MkDocs puts a hook's own folder on sys.path while it loads the hook: tools/ is found.
+import captures
+import facts
+import glossary
+import notebook
+import notebook_html
+import png
+import reading_time
+import tex
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURED_WITH_MARKER = "<!-- captured-with -->"  # a table: which build and device ran what

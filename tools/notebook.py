@@ -29,6 +29,8 @@ lesson site. Run it top to bottom in a Python with `torch`; the task 1 table nee
 2 GiB of free memory. To run on a GPU, set `LESSON_DEVICE=cuda` in the environment before
 starting the kernel."""
 
+# The kernel every notebook made here names: the lesson's and the kit's.
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 FENCE = re.compile(r"^```\s*(\{\.python[^}]*\}|python)\s*$")
 REFERENCE = re.compile(r"^\[([^\]]+)\]: (\S+)\n", re.MULTILINE)
 FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(assets/figures/(?P<name>[^)]+\.png)\)")
@@ -122,11 +124,7 @@ def build(embed_figures: bool = True) -> nbformat.NotebookNode:
     notebook.cells = [nbformat.v4.new_markdown_cell(INTRO)]
     for page in PAGES:
         notebook.cells += page_cells(page, embed_figures)
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     return notebook
 
 

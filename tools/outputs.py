@@ -9,7 +9,6 @@ environment, so a hidden import of another project file fails here as it would f
 """
 
 import argparse
-import difflib
 import json
 import os
 import platform
@@ -19,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import committed
 import figures
 import png
 
@@ -75,21 +75,9 @@ def captured_path(snippet: Path, device: str) -> Path:
     return OUTPUTS / device / f"{snippet.stem}.txt"
 
 
-def diff_with_committed(path: Path, fresh: str, fresh_label: str = "fresh run") -> str:
-    """A unified diff between a committed file (absent: empty) and fresh text ('' when equal)."""
-    committed = path.read_text() if path.exists() else ""
-    lines = difflib.unified_diff(
-        committed.splitlines(keepends=True),
-        fresh.splitlines(keepends=True),
-        f"committed {path.relative_to(ROOT)}",
-        fresh_label,
-    )
-    return "".join(lines)
-
-
 def drift(snippet: Path, device: str, fresh: str) -> str:
     """A unified diff between the committed output and a fresh one ('' when equal)."""
-    return diff_with_committed(captured_path(snippet, device), fresh)
+    return committed.diff(captured_path(snippet, device), fresh)
 
 
 def machine(device: str) -> str:
@@ -113,7 +101,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args()
 
-    failed = False
+    failed, wanted = False, {}
     if not args.check:  # the site says which build and device produced these outputs
         (OUTPUTS / args.device).mkdir(parents=True, exist_ok=True)
         (OUTPUTS / args.device / "captured-with.txt").write_text(machine(args.device) + "\n")
@@ -123,21 +111,20 @@ def main() -> int:
             print(f"FAIL {snippet.name} (exit {done.returncode}):\n{done.stderr}")
             failed = True
             continue
-        if args.check:
-            diff = drift(snippet, args.device, done.stdout)
-            print(f"{'DRIFT' if diff else 'same '} {snippet.name}\n{diff}", end="" if diff else "")
-            failed |= bool(diff)
-        else:
-            path = captured_path(snippet, args.device)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(done.stdout)
-            print(f"wrote {path.relative_to(ROOT)}")
+        wanted[captured_path(snippet, args.device)] = done.stdout
+        if not args.check:  # figures: the tests compare them (test_snippets_standalone.py)
             for name, picture in drawn.items():
                 figure = figure_dir(args.device) / name
                 figure.parent.mkdir(parents=True, exist_ok=True)
                 figure.write_bytes(picture)
                 print(f"wrote {figure.relative_to(ROOT)}")
-    return 1 if failed else 0
+    status = committed.write_or_check(
+        wanted,
+        check=args.check,
+        what=f"docs/outputs/{args.device}/",
+        regenerate=REGENERATE[args.device],
+    )
+    return 1 if failed else status
 
 
 if __name__ == "__main__":

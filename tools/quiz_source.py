@@ -8,7 +8,7 @@ reads, never written twice. Each question on the page looks like this:
     ## 4. A title
 
     <!-- objective: 1
-         proof: tests/test_quiz.py::test_a_claim tests/test_other.py::test_another -->
+         proof: tests/lesson/test_quiz.py::test_a_claim tests/lesson/test_x.py::test_y -->
 
     The question, any markdown (code blocks included).
 
@@ -68,7 +68,7 @@ class Question:
     number: int
     title: str  # markdown: "The shape of `hidden_states`"
     objective: int
-    proofs: tuple[str, ...]  # pytest node ids: "tests/test_quiz.py::test_..."
+    proofs: tuple[str, ...]  # pytest node ids: "tests/lesson/test_quiz.py::test_..."
     stem: str  # markdown, code blocks as include lines
     options: tuple[Option, ...]
     multi: bool  # "choose every case that applies"

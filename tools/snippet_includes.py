@@ -24,9 +24,13 @@ _IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 @cache
+def mkdocs_config() -> dict:
+    """mkdocs.yml as data, its `!!python/...` tags read as None."""
+    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+
+
 def snippets_config() -> dict:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
-    for entry in config["markdown_extensions"]:
+    for entry in mkdocs_config()["markdown_extensions"]:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
             return entry["pymdownx.snippets"]
     raise LookupError("mkdocs.yml configures no pymdownx.snippets")

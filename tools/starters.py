@@ -1,23 +1,28 @@
 """Turn each task snippet into a starter file: the same file, its solution regions left to do.
 
-A solution region is marked inside a snippet with section lines that the site never shows
-(pymdownx.snippets drops every `--8<--` section line from what it includes). The start line
-says what to write; more start lines continue the sentence:
+A solution region is marked inside a snippet with a pair of section lines that the site never
+shows (pymdownx.snippets drops every `--8<--` section line from what it includes). The comment
+paragraph right under the start line says what to write; a bare `#` line or the first line of
+code ends it, so the code may open with comments of its own:
 
-    # --8<-- [start:solution] look the ids up, then ...
-    # --8<-- [start:solution] ... and return them
+    # --8<-- [start:solution]
+    # look the ids up, then ...
+    # ... and return them
+    #
+    # a comment of the lesson's code
     ...the lesson's code...
     # --8<-- [end:solution]
 
-In the starter the region becomes a TODO with that sentence and a `raise NotImplementedError`
+In the starter the region becomes a TODO with that paragraph and a `raise NotImplementedError`
 that names the task and the function. Starters are generated into kit/starters/, never edited:
 
     python tools/starters.py           # write kit/starters/*.py from snippets/
     python tools/starters.py --check   # exit 1 with a diff if kit/starters/ is out of date
 
-The checker's known wrong answers and right answers written another way (tests/wrong_answers,
-tests/right_answers) are copies of a snippet that differ only inside its solution regions.
-After a snippet changes outside them, bring the copies up to date, each keeping its own code:
+The checker's known wrong answers and right answers written another way
+(tests/machinery/wrong_answers, tests/machinery/right_answers) are copies of a snippet that differ
+only inside its solution regions. After a snippet changes outside them, bring the copies up to
+date, each keeping its own code:
 
     python tools/starters.py --variants
 """
@@ -28,17 +33,19 @@ import sys
 import textwrap
 from pathlib import Path
 
-from outputs import diff_with_committed
+import committed
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 STARTERS = ROOT / "kit" / "starters"
-VARIANTS = [ROOT / "tests" / "wrong_answers", ROOT / "tests" / "right_answers"]
+VARIANTS = [ROOT / "tests" / "machinery" / kind for kind in ("wrong_answers", "right_answers")]
 REGENERATE = "python tools/starters.py"
 # The section-line syntax of pymdownx.snippets: the site drops every such line it includes.
 SECTION_LINE = re.compile(
     r"^(?P<indent>[ \t]*)# --8<-- \[(?P<kind>start|end):(?P<name>[a-z][-_0-9a-z]*)\] ?(?P<text>.*)$"
 )
+# A comment line with text: a bare `#` (or `# `) ends the paragraph that says what to write.
+COMMENT_TEXT = re.compile(r"^[ \t]*# (?P<text>.*\S.*)$")
 DEFINITION = re.compile(r"^(?P<indent>[ \t]*)(?:def|class) (?P<name>\w+)")
 WIDTH = 80  # as the snippets: the site shows starters too, and they pass lint
 
@@ -67,6 +74,17 @@ def solution_line(lines: list[str], number: int) -> re.Match | None:
     return match if match and match["name"] == "solution" else None
 
 
+def todo_end(lines: list[str], number: int) -> int:
+    """The line after the paragraph of comments that starts at line `number` (0-based)."""
+    while (
+        number < len(lines)
+        and COMMENT_TEXT.match(lines[number])
+        and not SECTION_LINE.match(lines[number])
+    ):
+        number += 1
+    return number
+
+
 def starter(text: str, task: str, source: str = "snippet") -> str:
     """The snippet's text with every solution region replaced by a TODO and a raise."""
     lines, out, number = text.splitlines(), [], 0
@@ -78,12 +96,16 @@ def starter(text: str, task: str, source: str = "snippet") -> str:
             continue
         if match["kind"] == "end":
             raise ValueError(f"{source}:{number + 1}: [end:solution] without a start")
-        start, indent, sentence = number + 1, match["indent"], []
-        while (match := solution_line(lines, number)) and match["kind"] == "start":
-            if not match["text"].strip():
-                raise ValueError(f"{source}:{number + 1}: say what to write after [start:solution]")
-            sentence.append(match["text"].strip())
-            number += 1
+        start, indent = number + 1, match["indent"]
+        if match["text"].strip():
+            raise ValueError(
+                f"{source}:{start}: say what to write in a comment under [start:solution], "
+                "not on its line"
+            )
+        number = todo_end(lines, start)
+        sentence = [COMMENT_TEXT.match(line)["text"].strip() for line in lines[start:number]]
+        if not sentence:
+            raise ValueError(f"{source}:{start}: say what to write in a comment under it")
         while number < len(lines) and not solution_line(lines, number):
             number += 1  # the lesson's code: left out of the starter
         if number == len(lines):
@@ -111,14 +133,13 @@ def starter(text: str, task: str, source: str = "snippet") -> str:
 
 
 def regions(lines: list[str]) -> list[tuple[int, int]]:
-    """(first code line, end line) of each solution region, 0-based: its code lies between."""
+    """(first code line, end line) of each solution region, 0-based: its code lies between,
+    after the paragraph that says what to write."""
     found, number = [], 0
     while number < len(lines):
         match = solution_line(lines, number)
         if match and match["kind"] == "start":
-            while (match := solution_line(lines, number)) and match["kind"] == "start":
-                number += 1
-            code = number
+            number = code = todo_end(lines, number + 1)
             while number < len(lines) and not solution_line(lines, number):
                 number += 1
             found.append((code, number))
@@ -174,11 +195,7 @@ def generated() -> dict[Path, str]:
 
 def drift() -> str:
     """A unified diff between kit/starters/ and what the snippets make now ('' when equal)."""
-    wanted = generated()
-    return "".join(
-        diff_with_committed(path, wanted.get(path, ""), "generated from snippets/")
-        for path in sorted(set(wanted) | set(STARTERS.glob("*.py")))
-    )
+    return committed.drift(generated(), STARTERS.glob("*.py"), "generated from snippets/")
 
 
 def main() -> int:
@@ -191,26 +208,21 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.variants:
-        for path, text in variants().items():
-            if path.read_text() != text:
-                path.write_text(text)
-                print(f"updated {path.relative_to(ROOT)}")
-        return 0
-    if args.check:
-        diff = drift()
-        print(diff or "kit/starters/ is up to date", end="" if diff else "\n")
-        if diff:
-            print(f"kit/starters/ is out of date; run: {REGENERATE}")
-        return 1 if diff else 0
-    STARTERS.mkdir(exist_ok=True)
-    wanted = generated()
-    for stale in set(STARTERS.glob("*.py")) - set(wanted):
-        stale.unlink()
-        print(f"removed {stale.relative_to(ROOT)}")
-    for path, text in wanted.items():
-        path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+        return committed.write_or_check(
+            variants(),
+            check=args.check,
+            what="tests/machinery/wrong_answers/ and tests/machinery/right_answers/",
+            regenerate=f"{REGENERATE} --variants",
+            fresh_label="brought up to date with its snippet",
+        )
+    return committed.write_or_check(
+        generated(),
+        check=args.check,
+        what="kit/starters/",
+        regenerate=REGENERATE,
+        stale=STARTERS.glob("*.py"),
+        fresh_label="generated from snippets/",
+    )
 
 
 if __name__ == "__main__":

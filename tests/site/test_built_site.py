@@ -3,7 +3,6 @@ showing the captured outputs, with an executed notebook and its download."""
 
 import html
 import re
-import struct
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,6 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import png
+from captures import OUTPUT_MARKER
 from serve_site import built_site_url, serve_under_sub_path
 from snippet_includes import expand
 
@@ -36,7 +37,6 @@ LOADED = re.compile(
     r"""|<link\b(?![^>]*\brel="canonical")[^>]*\bhref=["']([^"']+)["']"""  # a name, not a load
 )
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']""")
-OUTPUT_MARKER = re.compile(r"^<!-- output: (\S+) -->$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -78,7 +78,8 @@ def test_pages_show_the_captured_outputs(page):
     built = html.unescape(
         re.sub(r"<[^>]+>", "", (SITE / page.replace(".md", "/index.html")).read_text())
     )
-    for name in OUTPUT_MARKER.findall((ROOT / "docs" / page).read_text()):
+    for marker in OUTPUT_MARKER.finditer((ROOT / "docs" / page).read_text()):
+        name = marker["name"]
         captured = (ROOT / "docs" / "outputs" / "cpu" / f"{name}.txt").read_text()
         assert captured.strip() in built, f"the output of {name} is not on {page} as captured"
 
@@ -124,10 +125,6 @@ def test_404_page_loads_everything_from_a_missing_path_under_the_sub_path(tmp_pa
             assert urllib.request.urlopen(target, timeout=10).status == 200, target
 
 
-def png_size(path: Path) -> tuple[int, int]:
-    return struct.unpack(">II", path.read_bytes()[16:24])
-
-
 def test_figures_carry_their_size_load_lazily_and_are_lighter_in_the_site():
     shown = 0
     for page in PAGES:
@@ -136,11 +133,13 @@ def test_figures_carry_their_size_load_lazily_and_are_lighter_in_the_site():
             if src.startswith("data:"):
                 continue
             drawn = ROOT / "docs" / Path(page).parent / src  # what the snippet drew
-            width, height = png_size(drawn.resolve())
+            width, height = png.size(drawn.resolve().read_bytes())
             assert f'width="{width}"' in tag and f'height="{height}"' in tag, tag
             assert 'loading="lazy"' in tag, tag
             served = (SITE / Path(page).parent / src).resolve()
-            assert png_size(served) == (width, height), f"{src}: the site's copy was resized"
+            assert png.size(served.read_bytes()) == (width, height), (
+                f"{src}: the site's copy was resized"
+            )
             assert served.stat().st_size < 0.7 * drawn.resolve().stat().st_size, src
             shown += 1
     assert shown >= 4

@@ -20,10 +20,17 @@ from packaging.requirements import Requirement
 import captures
 import check
 import starters
+from imports import STANDARD_LIBRARY, imported
 
 ROOT = Path(__file__).resolve().parents[2]
 ZIP = ROOT / "site" / "downloads" / "assignment-2.1.2.zip"
 STARTER_FILES = [f"{task.module}.py" for task in check.TASKS.values()]
+# The dependency rule for what ships: the standard library, what kit/README.md has students
+# install, and the kit's own files. Two imports reach into the lesson's repository, inside
+# functions the kit never calls: quiz_grader.py's fallback where no quiz_key.txt lies beside it
+# (the kit ships one), and conftest.py's fixture for the snippet runs (no kit test uses it).
+KIT_NEEDS = {"torch", "pytest", "hypothesis"}
+REPOSITORY_ONLY = {"quiz_grader.py": {"quiz_source"}, "conftest.py": {"outputs"}}
 SOLUTION_REGION = re.compile(r"\[start:solution\].*?\n(.*?)\n[ \t]*# --8<-- \[end:solution\]", re.S)
 
 
@@ -91,8 +98,10 @@ def test_the_zip_holds_the_kit(kit):
     assert {name for name in names if name.startswith("tests/") and name.endswith(".py")} == {
         f"tests/{name}" for name in shipped
     }
-    for test_file in shipped:
-        assert (kit / "tests" / test_file).read_text() == (ROOT / "tests" / test_file).read_text()
+    for test_file in shipped:  # the helpers from tests/, the lesson's tests from tests/lesson/
+        lessons = ROOT / "tests" / "lesson" / test_file
+        repository = lessons if lessons.exists() else ROOT / "tests" / test_file
+        assert (kit / "tests" / test_file).read_text() == repository.read_text()
     assert "MIT License" in (kit / "LICENSE").read_text()
     assert "Attribution 4.0 International" in (kit / "LICENSE-TEXT").read_text()
     readme = (kit / "README.md").read_text()
@@ -105,6 +114,25 @@ def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
         text = (kit / name).read_text()
         assert "--8<--" not in text
         assert text == starters.strip_sections((starters.STARTERS / name).read_text())
+
+
+def test_the_kits_python_imports_only_the_standard_library_torch_pytest_and_hypothesis(kit):
+    files = sorted(kit.rglob("*.py"))
+    own = {path.stem for path in files}
+    outside = {
+        str(path.relative_to(kit)): sorted(extra)
+        for path in files
+        if (
+            extra := imported(path.read_text())
+            - STANDARD_LIBRARY
+            - KIT_NEEDS
+            - own
+            - REPOSITORY_ONLY.get(path.name, set())
+        )
+    }
+    assert not outside, f"the kit's files import beyond what students install: {outside}"
+    assert {"check.py", "tests/conftest.py"} <= {str(p.relative_to(kit)) for p in files}
+    assert (kit / "quiz_key.txt").exists()  # so the grader never needs the repository
 
 
 def test_no_file_in_the_kit_holds_a_line_of_a_solution(kit):

@@ -11,7 +11,7 @@ import notebook
 def fake_lesson(monkeypatch, prose: str, code: str) -> None:
     cells = [nbformat.v4.new_markdown_cell(prose), nbformat.v4.new_code_cell(code)]
     lesson = nbformat.v4.new_notebook(cells=cells)
-    lesson.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    lesson.metadata["kernelspec"] = dict(notebook.KERNELSPEC)
     monkeypatch.setattr(notebook, "build", lambda **_: nbformat.from_dict(lesson))
 
 

@@ -1,0 +1,50 @@
+"""Each snippet runs alone from an empty folder, and prints what docs/outputs/ shows."""
+
+import pytest
+
+import figures
+import png
+from outputs import REGENERATE, captured_path, drift, figure_dir, snippet_paths
+
+pytestmark = pytest.mark.standalone
+
+
+@pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda path: path.stem)
+def test_snippet_runs_alone_and_prints_its_captured_output(snippet, device, fresh_runs):
+    done, _ = fresh_runs[snippet.stem]
+
+    assert done.returncode == 0, f"{snippet.name} failed on its own:\n{done.stderr}"
+    assert done.stderr == "", f"{snippet.name} wrote to stderr:\n{done.stderr}"
+    assert captured_path(snippet, device.type).exists(), (
+        f"no captured output for {snippet.name} on {device.type}; run: {REGENERATE[device.type]}"
+    )
+    diff = drift(snippet, device.type, done.stdout)
+    assert not diff, (
+        f"output of {snippet.name} drifted; if intended, run: {REGENERATE[device.type]}\n{diff}"
+    )
+
+
+@pytest.mark.parametrize("snippet", snippet_paths(), ids=lambda path: path.stem)
+def test_figures_are_committed_as_the_snippet_draws_them(snippet, device, fresh_runs):
+    _, drawn = fresh_runs[snippet.stem]
+    for name, picture in drawn.items():
+        committed = figure_dir(device.type) / name
+        assert committed.exists(), f"{snippet.name} draws {name}; run: {REGENERATE[device.type]}"
+        kept = committed.read_bytes()
+        assert png.size(kept) == png.size(picture), (
+            f"{name} changed size; run: {REGENERATE[device.type]}"
+        )
+        # the smallest text as drawn, which the phone-width check reads from the committed file
+        smallest = figures.SMALLEST_TEXT
+        assert png.text(kept).get(smallest) == png.text(picture)[smallest], (
+            f"{name}: its text changed size; run: {REGENERATE[device.type]}"
+        )
+
+
+def test_every_snippet_has_its_own_test_module():
+    from pathlib import Path
+
+    lesson = Path(__file__).parents[1] / "lesson"  # the lesson's claims, one module a snippet
+    tests = {path.stem for path in lesson.glob("test_*.py")}
+    missing = [s.name for s in snippet_paths() if f"test_{s.stem}" not in tests]
+    assert not missing, f"snippets without a test module: {missing}"
