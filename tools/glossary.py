@@ -6,6 +6,7 @@ box, as <abbr title="definition" tabindex="0">: the definition shows on hover an
 (Material's tooltips), and the Glossary page holds them all.
 """
 
+import functools
 import re
 
 from snippet_includes import ROOT
@@ -34,7 +35,8 @@ def entries() -> dict[str, str]:
     return found
 
 
-def term_pattern(terms) -> re.Pattern:
+@functools.lru_cache(maxsize=4)  # built once per glossary, not once per page (0.15 s each)
+def term_pattern(terms: tuple[str, ...]) -> re.Pattern:
     """Any term, as a whole word, its plural too, across line breaks, longest first."""
     words = sorted(terms, key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, term.split())) + "s?" for term in words)
@@ -47,7 +49,7 @@ def mark_terms(html: str) -> str:
 
     terms = entries()
     by_key = {" ".join(term.lower().split()): term for term in terms}
-    pattern = term_pattern(terms)
+    pattern = term_pattern(tuple(terms))
     soup = BeautifulSoup(html, "html.parser")
     met: dict[int, set] = {}  # the terms marked so far, per box (0: the page's own text)
 
@@ -56,6 +58,8 @@ def mark_terms(html: str) -> str:
         return by_key.get(key) or by_key[key[:-1]]  # the plural's last letter
 
     for node in list(soup.find_all(string=True)):
+        if not pattern.search(node):  # most text holds no term: skip the walk up its parents
+            continue
         parents = list(node.parents)
         if any(p.name in SKIP or "katex" in (p.get("class") or []) for p in parents):
             continue
