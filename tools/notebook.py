@@ -117,6 +117,14 @@ def page_cells(page: str, embed_figures: bool = True) -> list:
     return cells
 
 
+def numbered(book: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Each cell's id from its place, not nbformat's random one: the same lesson writes the
+    same bytes (the kit's zip, the site's notebooks)."""
+    for index, cell in enumerate(book.cells):
+        cell.id = f"cell-{index}"
+    return book
+
+
 def build(embed_figures: bool = True) -> nbformat.NotebookNode:
     """The lesson as a notebook. Its figures travel inside it, or, for the site's notebook
     page, point at the site's own copies."""
@@ -125,7 +133,7 @@ def build(embed_figures: bool = True) -> nbformat.NotebookNode:
     for page in PAGES:
         notebook.cells += page_cells(page, embed_figures)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
-    return notebook
+    return numbered(notebook)
 
 
 def write(path: Path) -> None:
