@@ -18,10 +18,10 @@ import nbformat
 
 import captures
 import facts
+import registry
 from boxes import unboxed
 from snippet_includes import ROOT, expand
 
-PAGES = ["theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"]
 INTRO = """# Lesson 2.1.2: the embedding forward pass of Kimi-K2
 
 The whole lesson in one notebook, generated from the pages and the tested snippets of the
@@ -130,7 +130,7 @@ def build(embed_figures: bool = True) -> nbformat.NotebookNode:
     page, point at the site's own copies."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell(INTRO)]
-    for page in PAGES:
+    for page in registry.lesson_pages():  # the pages that teach with snippets
         notebook.cells += page_cells(page, embed_figures)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     return numbered(notebook)

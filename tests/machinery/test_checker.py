@@ -21,6 +21,7 @@ from gradescope_spec import gradescope_problems
 
 import check
 import checker_captures
+import registry
 import starters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,10 +138,11 @@ def own_hint(task, test, kind) -> check.Hint:
 
 
 def page_headings():
-    """{nav title: the text of its page}, for the pages of mkdocs.yml's nav."""
-    nav = dict(re.findall(r"^  - (.+): (\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), re.M))
+    """{nav title: the text of its page}, for the Markdown pages of mkdocs.yml's nav."""
     return {
-        title: (ROOT / "docs" / page).read_text().replace("`", "") for title, page in nav.items()
+        title: (ROOT / "docs" / page).read_text().replace("`", "")
+        for title, page in registry.nav().items()
+        if page.endswith(".md")
     }
 
 
