@@ -122,7 +122,9 @@ KNOWN_ERRORS = [
             "`x is not None` asks whether an argument x was given",
         ),
     ),
-    (r"Expected all tensors to be on the same device|is not on the expected device", WRONG_DEVICE),
+    # torch's own error when tensors meet across devices; a check's (expect.WrongDevice) is
+    # known by its kind, "device", never by its words
+    (r"Expected all tensors to be on the same device", WRONG_DEVICE),
     (
         r"Index is supposed to be a vector",
         Hint(

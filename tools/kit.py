@@ -115,7 +115,7 @@ def student_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_code_cell("!{sys.executable} check.py all"),
     ]
     book.metadata["kernelspec"] = dict(notebook.KERNELSPEC)
-    return book
+    return notebook.numbered(book)
 
 
 def kit_files() -> dict[str, str]:

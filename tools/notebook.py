@@ -18,10 +18,10 @@ import nbformat
 
 import captures
 import facts
+import registry
 from boxes import unboxed
 from snippet_includes import ROOT, expand
 
-PAGES = ["theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"]
 INTRO = """# Lesson 2.1.2: the embedding forward pass of Kimi-K2
 
 The whole lesson in one notebook, generated from the pages and the tested snippets of the
@@ -117,15 +117,23 @@ def page_cells(page: str, embed_figures: bool = True) -> list:
     return cells
 
 
+def numbered(book: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Each cell's id from its place, not nbformat's random one: the same lesson writes the
+    same bytes (the kit's zip, the site's notebooks)."""
+    for index, cell in enumerate(book.cells):
+        cell.id = f"cell-{index}"
+    return book
+
+
 def build(embed_figures: bool = True) -> nbformat.NotebookNode:
     """The lesson as a notebook. Its figures travel inside it, or, for the site's notebook
     page, point at the site's own copies."""
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell(INTRO)]
-    for page in PAGES:
+    for page in registry.lesson_pages():  # the pages that teach with snippets
         notebook.cells += page_cells(page, embed_figures)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
-    return notebook
+    return numbered(notebook)
 
 
 def write(path: Path) -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 import committed
 import figures
 import png
+from registry import snippet_paths  # every snippet of the registry; conftest.py reads it here
 
 ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
 OUTPUTS = ROOT / "docs" / "outputs"
 FIGURES = ROOT / "docs" / "assets" / "figures"  # PNGs the snippets save; the site shows these
 
@@ -35,10 +35,6 @@ def figure_dir(device: str) -> Path:
 
 # The command that rewrites the committed outputs of each device.
 REGENERATE = {"cpu": "nox -s outputs", "cuda": "python3 tools/gpu.py --steps outputs"}
-
-
-def snippet_paths() -> list[Path]:
-    return sorted(SNIPPETS.glob("*.py"))
 
 
 def run_alone(snippet: Path, device: str, timeout: float = 180):

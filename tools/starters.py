@@ -34,9 +34,9 @@ import textwrap
 from pathlib import Path
 
 import committed
+import registry
 
 ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
 STARTERS = ROOT / "kit" / "starters"
 VARIANTS = [ROOT / "tests" / "machinery" / kind for kind in ("wrong_answers", "right_answers")]
 REGENERATE = "python tools/starters.py"
@@ -177,12 +177,14 @@ def strip_sections(text: str) -> str:
 
 
 def task_snippets() -> list[Path]:
-    """The snippets that hold at least one solution region."""
-    return [
-        path
-        for path in sorted(SNIPPETS.glob("*.py"))
-        if any(solution_line([line], 0) for line in path.read_text().splitlines())
-    ]
+    """The snippets that are the checker's tasks (tools/registry.py): those with a solution
+    region, which test_registry.py checks."""
+    return [path for path in registry.snippet_paths() if registry.kit_task(path.stem)]
+
+
+def has_solution_region(path: Path) -> bool:
+    lines = path.read_text().splitlines()
+    return any(solution_line(lines, number) for number in range(len(lines)))
 
 
 def generated() -> dict[Path, str]:

@@ -23,6 +23,7 @@ from torch.utils.flop_counter import FlopCounterMode
 import captures
 import facts
 import quiz_source
+import registry
 from advanced_embedding_forward import EmbeddingForward
 from positions_rope_relative import absolute_score, apply_rope, rope_score
 from positions_yarn import yarn_inv_freq
@@ -35,7 +36,7 @@ from theory3_table_memory import table_bytes
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = quiz_source.questions()
 OBJECTIVES = range(1, 7)  # the lesson's six learning objectives, listed on Home
-LESSON_PAGES = {"theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"}
+LESSON_PAGES = set(registry.lesson_pages())
 GiB = 2**30
 
 

@@ -11,13 +11,17 @@ import ast
 import importlib
 import json
 import re
+import types
 from pathlib import Path
 
+import expect
 import pytest
+import torch
 from gradescope_spec import gradescope_problems
 
 import check
 import checker_captures
+import registry
 import starters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,10 +138,11 @@ def own_hint(task, test, kind) -> check.Hint:
 
 
 def page_headings():
-    """{nav title: the text of its page}, for the pages of mkdocs.yml's nav."""
-    nav = dict(re.findall(r"^  - (.+): (\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), re.M))
+    """{nav title: the text of its page}, for the Markdown pages of mkdocs.yml's nav."""
     return {
-        title: (ROOT / "docs" / page).read_text().replace("`", "") for title, page in nav.items()
+        title: (ROOT / "docs" / page).read_text().replace("`", "")
+        for title, page in registry.nav().items()
+        if page.endswith(".md")
     }
 
 
@@ -526,3 +531,16 @@ def test_cuda_without_a_gpu_is_refused_before_any_check(capsys):
         pytest.skip("this machine has a GPU")
     code, err = run_main(capsys, "task3", SOLUTIONS["task3"], "--device", "cuda")
     assert code == 2 and "sees no CUDA GPU here" in err
+
+
+def test_a_wrong_device_is_known_by_its_kind_never_by_its_words():
+    """conftest.py's on_device raises expect.WrongDevice, a Mismatch of kind "device": the
+    checker picks the device hint by that kind; an error that only says so in words gets
+    none (torch's own "same device" error aside, which has no kind to read)."""
+    no_hints = types.SimpleNamespace(iter_markers=lambda name: [])
+    wrong = expect.WrongDevice("the mean", torch.device("meta"), torch.device("cpu"))
+    by_kind = check.Result("task4", "test_x", "x", "cpu", kind=wrong.kind)
+    assert check.choose_hint(no_hints, by_kind, wrong) == check.WRONG_DEVICE
+    in_words = RuntimeError("the mean is not on the expected device")
+    by_words = check.Result("task4", "test_x", "x", "cpu", kind="error")
+    assert check.choose_hint(no_hints, by_words, in_words) is None

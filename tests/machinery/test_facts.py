@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 import facts
+import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted((ROOT / "docs").glob("*.md"))
+PAGES = [ROOT / "docs" / page for page in registry.pages()]
 # Numbers that only Kimi-K2 facts use on the pages (4096, 64, 128 ... are the lesson's too).
 POLICED = {"163840", "7168", "50000", "1536", "160K", "128K", "67M", "400B", "60B"}
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from captures import OUTPUT_MARKER
+import registry
 from snippet_includes import PYTHON, fences
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted((ROOT / "docs").glob("*.md"))
+PAGES = [ROOT / "docs" / page for page in registry.pages()]
 INCLUDE = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
 # Blocks that are not python: each one listed here on purpose, by page, language, first line.
 ALLOWED_OTHER_BLOCKS = {
@@ -71,16 +71,6 @@ def test_every_include_resolves(page, target):
         assert f"{start}--8<-- [end:{section}]{end}" in text, f"{page}: {section!r} never ends"
 
 
-def test_every_snippet_and_its_output_appear_on_a_page():
-    text = "\n".join(page.read_text() for page in PAGES)
-    shown = {match["name"] for match in OUTPUT_MARKER.finditer(text)}
-    for snippet in sorted((ROOT / "snippets").glob("*.py")):
-        assert f"snippets/{snippet.name}" in text, f"{snippet.name} is on no page"
-        assert snippet.stem in shown, f"the output of {snippet.name} is on no page"
-    for name in shown:
-        assert (ROOT / "docs" / "outputs" / "cpu" / f"{name}.txt").exists(), name
-
-
 def test_quiz_answers_are_closed_boxes_that_link_to_their_proof():
     quiz = (ROOT / "docs" / "quiz.md").read_text()
     answers = re.findall(r'^\?\?\?(\+?) question "([^"]+)"\n((?:    .*\n|\n)+)', quiz, re.M)
@@ -89,12 +79,6 @@ def test_quiz_answers_are_closed_boxes_that_link_to_their_proof():
         assert title == f"Answer to question {number}", f"box {number} is named {title!r}"
         assert opened == "", "an answer box is open by default (???+)"
         assert re.search(r"\]\((theory|tasks|advanced|positions|efficiency)\.md#", body)
-
-
-def test_the_lesson_pages_exist():
-    names = {page.name for page in PAGES}
-    assert {"index.md", "theory.md", "tasks.md", "quiz.md", "advanced.md"} <= names
-    assert "lesson.ipynb" in (ROOT / "mkdocs.yml").read_text()
 
 
 SOURCE_LINK = re.compile(r"https://(?:github\.com|huggingface\.co)/[^\s)\]\"']+")

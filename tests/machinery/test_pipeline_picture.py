@@ -1,9 +1,13 @@
 """The picture of the pipeline (README.md, shown on the About page too) names only what exists:
-every file and folder on an arrow, every nox session, every MkDocs hook."""
+every file and folder on an arrow, every nox session, every MkDocs hook. And README.md's layout
+table says why each entry of the top level is there."""
 
 import ast
 import re
+import subprocess
 from pathlib import Path
+
+import pytest
 
 import outputs
 import starters
@@ -62,3 +66,21 @@ def test_the_arrows_go_where_the_code_writes():
     assert starters.STARTERS == ROOT / "kit" / "starters"
     assert outputs.OUTPUTS == ROOT / "docs" / "outputs"
     assert outputs.FIGURES == ROOT / "docs" / "assets" / "figures"
+
+
+def test_the_layout_table_gives_every_top_level_entry_its_reason():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.splitlines()
+    if not tracked:
+        pytest.skip("not a git checkout: no list of tracked files")
+    top = {path.split("/")[0] + ("/" if "/" in path else "") for path in tracked}
+    layout = (ROOT / "README.md").read_text().split("\n## Layout\n", 1)[1]
+    table = layout.split("\n\n|", 1)[1].split("\n\n", 1)[0]  # the first table
+    rows = [row for row in table.splitlines() if row.startswith("| `")]
+    named = {name for row in rows for name in re.findall(r"`([^`]+)`", row.split(" | ")[0])}
+    unexplained = [row for row in rows if row.count(" | ") != 2 or row.endswith("|  |")]
+    assert not unexplained, f"rows that do not say why (entry | holds | why): {unexplained}"
+    assert top == named, f"in the tree, not in the table: {sorted(top - named)}; " + (
+        f"in the table, not in the tree: {sorted(named - top)}"
+    )

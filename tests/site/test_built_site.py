@@ -13,25 +13,14 @@ import nbformat
 import pytest
 
 import png
+import registry
 from captures import OUTPUT_MARKER
 from serve_site import built_site_url, serve_under_sub_path
 from snippet_includes import expand
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
-PAGES = [
-    "index.html",
-    "theory/index.html",
-    "tasks/index.html",
-    "quiz/index.html",
-    "advanced/index.html",
-    "positions/index.html",
-    "efficiency/index.html",
-    "assignment/index.html",
-    "glossary/index.html",
-    "lesson/index.html",
-    "about/index.html",
-]
+PAGES = [registry.built_page(page) for page in registry.nav().values()]
 LOADED = re.compile(
     r"""<(?:script|img|iframe|source)\b[^>]*\bsrc=["']([^"']+)["']"""
     r"""|<link\b(?![^>]*\brel="canonical")[^>]*\bhref=["']([^"']+)["']"""  # a name, not a load
@@ -71,9 +60,7 @@ def test_stylesheets_pull_nothing_from_another_host():
             assert not re.match(r"^(https?:)?//", url), f"{css.name} pulls {url}"
 
 
-@pytest.mark.parametrize(
-    "page", ["theory.md", "tasks.md", "advanced.md", "positions.md", "efficiency.md"]
-)
+@pytest.mark.parametrize("page", registry.lesson_pages())
 def test_pages_show_the_captured_outputs(page):
     built = html.unescape(
         re.sub(r"<[^>]+>", "", (SITE / page.replace(".md", "/index.html")).read_text())

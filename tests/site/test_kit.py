@@ -19,6 +19,8 @@ from packaging.requirements import Requirement
 
 import captures
 import check
+import kit as kit_builder
+import notebook
 import starters
 from imports import STANDARD_LIBRARY, imported
 
@@ -107,6 +109,15 @@ def test_the_zip_holds_the_kit(kit):
     readme = (kit / "README.md").read_text()
     assert "{output:" not in readme  # every number rendered from a captured run
     assert f"| {captures.value('checker/timings', 'task1')} |" in readme
+
+
+def test_the_same_lesson_builds_the_same_zip_and_notebook(tmp_path):
+    """Nothing random goes in (nbformat's cell ids, dates): a rebuild changes no byte."""
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    kit_builder.write_zip(first)
+    kit_builder.write_zip(second)
+    assert first.read_bytes() == second.read_bytes(), "two builds of the kit differ"
+    assert nbformat.writes(notebook.build()) == nbformat.writes(notebook.build())
 
 
 def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
