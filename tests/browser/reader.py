@@ -1,7 +1,9 @@
 """What the browser tests share: the pages, and how to open one in every state a reader sees."""
 
-PAGES = ["", "theory/", "tasks/", "quiz/", "advanced/", "positions/", "efficiency/", "lesson/"]
-PAGES += ["assignment/"]
+from registry import built_page, nav
+
+# Every page of the nav, as the site serves it: "", "theory/", ..., "lesson/".
+PAGES = [built_page(page).removesuffix("index.html") for page in nav().values()]
 MISSING_PAGE = "no/such/page/"  # a stale link: GitHub Pages answers with the site's 404.html
 
 
