@@ -34,8 +34,8 @@ def sinusoidal_table(
     as float32."""
     # --8<-- [start:solution]
     # raise ValueError for an odd dim ("dim must be even to pair sin and cos,
-    # got dim=..."); fill column 2i with sin(pos / base ** (2i / dim)) and
-    # column 2i + 1 with the cos of the same angle, in float64; return it as
+    # got dim=..."); fill column 2i with sin(pos/base**(2i/dim)) and column
+    # 2i + 1 with the cos of the same angle, in float64; return the table as
     # float32.
     if dim % 2:
         raise ValueError(f"dim must be even to pair sin and cos, got dim={dim}")
@@ -153,11 +153,12 @@ class EmbeddingForward(nn.Module):
         # --8<-- [start:solution]
         # raise ValueError unless exactly one input is given ("pass exactly one
         # of input_ids or inputs_embeds, got both" or "..., got neither"); check
-        # it with check_input_ids or check_inputs_embeds; look the ids up; if
-        # add_positions, raise ValueError for a sequence longer than
+        # the input given with check_input_ids or check_inputs_embeds; look the
+        # ids up; if add_positions, raise ValueError for a sequence longer than
         # max_positions, naming both numbers and the fix ("sequence length 17 is
         # longer than the position table (max_positions=16); build
-        # EmbeddingForward with max_positions >= 17"), and add
+        # EmbeddingForward with max_positions >= 17, or split the sequence"),
+        # and add
         # position_table[:T], in the embeddings' dtype, to every position, pads
         # included.
         if (input_ids is None) == (inputs_embeds is None):

@@ -35,7 +35,8 @@ def manual_gather(
     shape."""
     # --8<-- [start:solution]
     # pick the rows of `weight` with torch.index_select, which takes a 1-D
-    # index, then view them as (B, T, D) for ids of any shape (B, T).
+    # index, then view them as (B, T, D): ids of any shape (B, T) give one
+    # row each.
     rows = torch.index_select(weight, 0, input_ids.reshape(-1))  # (B*T, D)
     return rows.view(*input_ids.shape, weight.shape[1])  # (B, T, D)
     # --8<-- [end:solution]

@@ -21,10 +21,11 @@ def masked_mean(
 ) -> torch.Tensor:
     """Mean over the real tokens of each row: (B, T, D) -> (B, D)."""
     # --8<-- [start:solution]
-    # average each row of hidden over its real tokens only. Whatever sits at a
-    # pad (even inf or nan) must not change the mean; a row of pads only gives
-    # zeros, not nan. The mask may be bool or, as the exercise builds it, float.
-    # The mean keeps hidden's dtype, and hidden stays as it was.
+    # average each row of hidden over its real tokens only, so that whatever
+    # sits at a pad (even inf or nan) leaves the mean unchanged and a row of
+    # pads only gives zeros, not nan. The mask may be bool or, as the exercise
+    # builds it, float; the mean keeps hidden's dtype, and hidden is not
+    # changed in place.
     #
     # Pads are selected away, not multiplied by 0: inf * 0 is nan. A row with no
     # real token is divided by 1, not 0.

@@ -33,9 +33,9 @@ def sinusoidal_table(
     """The (max_positions, dim) sinusoidal table; computed in float64, returned
     as float32."""
     # TODO(advanced): raise ValueError for an odd dim ("dim must be even to pair
-    # sin and cos, got dim=..."); fill column 2i with sin(pos / base ** (2i /
-    # dim)) and column 2i + 1 with the cos of the same angle, in float64; return
-    # it as float32.
+    # sin and cos, got dim=..."); fill column 2i with sin(pos/base**(2i/dim))
+    # and column 2i + 1 with the cos of the same angle, in float64; return the
+    # table as float32.
     raise NotImplementedError(
         "advanced: sinusoidal_table is not implemented yet"
     )
@@ -142,13 +142,13 @@ class EmbeddingForward(nn.Module):
     def forward(self, input_ids=None, inputs_embeds=None):
         # TODO(advanced): raise ValueError unless exactly one input is given
         # ("pass exactly one of input_ids or inputs_embeds, got both" or "...,
-        # got neither"); check it with check_input_ids or check_inputs_embeds;
-        # look the ids up; if add_positions, raise ValueError for a sequence
-        # longer than max_positions, naming both numbers and the fix ("sequence
-        # length 17 is longer than the position table (max_positions=16); build
-        # EmbeddingForward with max_positions >= 17"), and add
-        # position_table[:T], in the embeddings' dtype, to every position, pads
-        # included.
+        # got neither"); check the input given with check_input_ids or
+        # check_inputs_embeds; look the ids up; if add_positions, raise
+        # ValueError for a sequence longer than max_positions, naming both
+        # numbers and the fix ("sequence length 17 is longer than the position
+        # table (max_positions=16); build EmbeddingForward with max_positions >=
+        # 17, or split the sequence"), and add position_table[:T], in the
+        # embeddings' dtype, to every position, pads included.
         raise NotImplementedError(
             "advanced: EmbeddingForward.forward is not implemented yet"
         )

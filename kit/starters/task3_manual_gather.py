@@ -34,8 +34,8 @@ def manual_gather(
     """Flatten the ids to 1-D, pick those rows, then restore the (B, T, D)
     shape."""
     # TODO(task3): pick the rows of `weight` with torch.index_select, which
-    # takes a 1-D index, then view them as (B, T, D) for ids of any shape (B,
-    # T).
+    # takes a 1-D index, then view them as (B, T, D): ids of any shape (B, T)
+    # give one row each.
     raise NotImplementedError("task3: manual_gather is not implemented yet")
     # --8<-- [end:manual-gather]
 

@@ -20,11 +20,11 @@ def masked_mean(
     hidden: torch.Tensor, attention_mask: torch.Tensor
 ) -> torch.Tensor:
     """Mean over the real tokens of each row: (B, T, D) -> (B, D)."""
-    # TODO(task4): average each row of hidden over its real tokens only.
-    # Whatever sits at a pad (even inf or nan) must not change the mean; a row
-    # of pads only gives zeros, not nan. The mask may be bool or, as the
-    # exercise builds it, float. The mean keeps hidden's dtype, and hidden stays
-    # as it was.
+    # TODO(task4): average each row of hidden over its real tokens only, so that
+    # whatever sits at a pad (even inf or nan) leaves the mean unchanged and a
+    # row of pads only gives zeros, not nan. The mask may be bool or, as the
+    # exercise builds it, float; the mean keeps hidden's dtype, and hidden is
+    # not changed in place.
     raise NotImplementedError("task4: masked_mean is not implemented yet")
     # --8<-- [end:masked-mean]
 

@@ -35,7 +35,8 @@ def manual_gather(
     shape."""
     # --8<-- [start:solution]
     # pick the rows of `weight` with torch.index_select, which takes a 1-D
-    # index, then view them as (B, T, D) for ids of any shape (B, T).
+    # index, then view them as (B, T, D): ids of any shape (B, T) give one
+    # row each.
     import torch.nn.functional as F
 
     one_hot = F.one_hot(input_ids, weight.shape[0]).to(
