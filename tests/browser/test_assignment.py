@@ -6,12 +6,9 @@ import urllib.parse
 import urllib.request
 import zipfile
 
+from reader import open_every_box, open_page
+
 from snippet_includes import ROOT, expand
-
-
-def open_page(page, base_url, path):
-    response = page.goto(base_url + path, wait_until="networkidle")
-    assert response.status == 200, f"{path}: HTTP {response.status}"
 
 
 def test_the_download_button_gives_the_kit(page, base_url):
@@ -41,7 +38,7 @@ def test_copying_a_starter_block_copies_the_starter_without_its_markers(page, ba
 
 def test_the_checker_output_boxes_show_a_hint_and_a_section(page, base_url):
     open_page(page, base_url, "assignment/")
-    page.evaluate("document.querySelectorAll('article details').forEach(box => box.open = true)")
+    open_every_box(page)
     text = page.locator("article").inner_text()
     assert "not implemented yet: write manual_gather where its TODO says" in text
     hint = (ROOT / "docs" / "outputs" / "checker" / "hint_task4.txt").read_text()
