@@ -4,7 +4,7 @@ nox -s tests                 both device sessions; CUDA skips itself without a G
 nox -s "tests(device='cuda')" --no-venv
                              the CUDA tests inside an existing GPU environment
 nox -s outputs               re-capture what each snippet prints (docs/outputs/)
-nox -s gpu --no-venv         the whole CUDA run in one go (tools/gpu.py), on a GPU machine
+nox -s gpu --no-venv         the whole CUDA run in one go (lessonbuild/gpu.py), on a GPU machine
 nox -s serve                 serve the site with live reload, for reading and writing it
 nox -s docs                  build the site strictly and check it (what CI runs)
 nox -s browser               the built site in headless Chromium, axe-core included
@@ -38,8 +38,9 @@ DOCS_ENV = TEST_ENV | {
 }
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Install dependency groups from pyproject.toml, pinned by constraints.txt.
+def install(session: nox.Session, *groups: str, build: bool = True) -> None:
+    """Install dependency groups from pyproject.toml, pinned by constraints.txt, and the build
+    (lessonbuild/, editable: an edit needs no reinstall) unless build=False.
 
     With --no-venv (an existing environment, such as a GPU box that already has a CUDA
     torch) nothing is installed: the environment must already hold the packages.
@@ -49,27 +50,26 @@ def install(session: nox.Session, *groups: str) -> None:
         return
     packages = [p for g in groups for p in nox.project.dependency_groups(PYPROJECT, g)]
     # No .pyc for all of torch up front (about 30 s): Python compiles what it imports.
-    session.install("--no-compile", "-c", CONSTRAINTS, *packages)
+    session.install("--no-compile", "-c", CONSTRAINTS, *packages, *(["-e", "."] if build else []))
 
 
 def install_js_tools(session: nox.Session) -> None:
     """Node (pinned on PyPI, into the venv) and package-lock.json's tools into node_modules/."""
-    install(session, "node")
+    install(session, "node", build=False)
     session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
-def from_tools(name: str):
-    """A module of tools/, loaded by its path: nox does not put tools/ on sys.path."""
-    spec = importlib.util.spec_from_file_location(
-        name, Path(__file__).parent / "tools" / f"{name}.py"
-    )
+def cuda_probe():
+    """The build's one CUDA probe, lessonbuild/core/cuda_probe.py: standard library only, so
+    nox loads it by its path, before any session has installed the build."""
+    path = Path(__file__).parent / "lessonbuild" / "core" / "cuda_probe.py"
+    spec = importlib.util.spec_from_file_location("cuda_probe", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-# The one CUDA probe (tools/cuda_probe.py); standard library only, so it runs before installs.
-cuda_gpu_missing = from_tools("cuda_probe").gpu_missing
+cuda_gpu_missing = cuda_probe().gpu_missing
 
 
 @nox.session
@@ -89,10 +89,11 @@ def outputs(session: nox.Session, device: str) -> None:
     if device == "cuda" and (reason := cuda_gpu_missing()):
         session.skip(f"no CUDA GPU here: {reason}")
     install(session, "test")
-    session.run("python", "tools/outputs.py", f"--device={device}", *session.posargs, env=TEST_ENV)
+    build = ("python", "-m", "lessonbuild")
+    session.run(*build, "outputs", f"--device={device}", *session.posargs, env=TEST_ENV)
     if device == "cpu":  # the starters, and what the checker prints for the Assignment page
-        session.run("python", "tools/starters.py")
-        session.run("python", "tools/checker_captures.py", env=TEST_ENV)
+        session.run(*build, "starters")
+        session.run(*build, "checker-outputs", env=TEST_ENV)
 
 
 @nox.session
@@ -101,7 +102,7 @@ def check(session: nox.Session) -> None:
     folder and its score: nox -s check -- task3 path/to/my_task3.py [--device cuda], or
     nox -s check -- all FOLDER [--json results.json] (Gradescope's results.json)."""
     install(session, "test")
-    session.run("python", "tools/check.py", *session.posargs)
+    session.run("python", "kit/check.py", *session.posargs)
 
 
 @nox.session
@@ -110,17 +111,18 @@ def bench(session: nox.Session) -> None:
     docs/outputs/<device>/bench.txt and docs/assets/figures/bench_<device>.png; `-- --quick`
     only checks that the bench runs. Large CPU tensors on 2 MiB pages."""
     install(session, "test")
-    session.run("python", "tools/bench.py", *session.posargs, env=BENCH_ENV)
+    session.run("python", "-m", "lessonbuild", "bench", *session.posargs, env=BENCH_ENV)
 
 
 @nox.session
 def gpu(session: nox.Session) -> None:
-    """Outputs, tests and bench on CUDA in one go: tools/gpu.py, which runs without nox too
-    (python3 tools/gpu.py). With --no-venv it uses this Python's CUDA torch, installs nothing."""
+    """Outputs, tests and bench on CUDA in one go: lessonbuild/gpu.py, which runs without nox
+    too (python3 -m lessonbuild gpu). With --no-venv it uses this Python's CUDA torch and
+    installs nothing."""
     if reason := cuda_gpu_missing():
         session.error(f"no CUDA GPU here: {reason}. Run this on a machine with an NVIDIA GPU")
     install(session, "test")
-    session.run("python", "tools/gpu.py", *session.posargs, env=TEST_ENV)
+    session.run("python", "-m", "lessonbuild", "gpu", *session.posargs, env=TEST_ENV)
 
 
 @nox.session
@@ -167,11 +169,11 @@ def lighthouse(session: nox.Session) -> None:
     """Build the site and score every page with Lighthouse, desktop and mobile, in Debian's
     Chromium; writes lighthouse/summary.md and fails below the scores the site promises.
     Performance is judged on the median of several runs, with more runs for a page below the
-    line, and each run's machine load is reported (tools/lighthouse.py)."""
+    line, and each run's machine load is reported (lessonbuild/browser/lighthouse.py)."""
     install(session, "docs")
     install_js_tools(session)
     session.run("mkdocs", "build", "--strict", env=DOCS_ENV)
-    session.run("python", "tools/lighthouse.py", *session.posargs, env=DOCS_ENV)
+    session.run("python", "-m", "lessonbuild", "lighthouse", *session.posargs, env=DOCS_ENV)
 
 
 @nox.session(venv_backend="none")
@@ -183,7 +185,7 @@ def serve(session: nox.Session) -> None:
     It serves from the docs session's environment, one install of torch and Jupyter for both:
     the first run creates it (`nox -s docs --install-only`), later runs use it as it is."""
     docs_bin = session.env_dir.parent / "docs" / "bin"
-    if not (docs_bin / "mkdocs").exists():
+    if not all((docs_bin / tool).exists() for tool in ("mkdocs", "lessonbuild")):
         session.run(
             sys.executable, "-m", "nox", "-s", "docs", "--install-only", "-R", external=True
         )
@@ -201,7 +203,7 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint rules and formatting), and actionlint on the GitHub workflows."""
-    install(session, "lint")
+    install(session, "lint", build=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("actionlint")

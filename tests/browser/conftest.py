@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from serve_site import CHROMIUM, CHROMIUM_FLAGS, built_sub_path, serve_under_sub_path
+from lessonbuild.browser.serve import CHROMIUM, CHROMIUM_FLAGS, built_sub_path, serve_under_sub_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

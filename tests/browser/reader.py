@@ -1,6 +1,6 @@
 """What the browser tests share: the pages, and how to open one in every state a reader sees."""
 
-from registry import built_page, nav
+from lessonbuild.core.registry import built_page, nav
 
 # Every page of the nav, as the site serves it: "", "theory/", ..., "lesson/".
 PAGES = [built_page(page).removesuffix("index.html") for page in nav().values()]

@@ -16,7 +16,7 @@ from reader import (
     page_id,
 )
 
-from snippet_includes import ROOT
+from lessonbuild.core.includes import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package-lock.json
 CUDA_CAPTURED = any((ROOT / "docs" / "outputs" / "cuda").glob("*.txt"))
@@ -316,7 +316,9 @@ def test_every_tab_set_switches_from_the_keyboard(page, base_url, path):
     open_page(page, base_url, path)
     sets = page.locator(".tabbed-set")
     if sets.count() == 0 and not CUDA_CAPTURED:
-        pytest.skip("no tab sets yet: outputs show CPU and CUDA tabs once tools/gpu.py has run")
+        pytest.skip(
+            "no tab sets yet: outputs show CPU and CUDA tabs once lessonbuild/gpu.py has run"
+        )
     assert sets.count() >= 1, f"{path} has no tab set"
     reached = set()
     for element in focus_walk(page):

@@ -8,7 +8,7 @@ import zipfile
 
 from reader import open_every_box, open_page
 
-from snippet_includes import ROOT, expand
+from lessonbuild.core.includes import ROOT, expand
 
 
 def test_the_download_button_gives_the_kit(page, base_url):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from reader import PAGES, open_every_box, open_page, page_id
 
-import figures
-import png
+from lessonbuild.captures import figure_text
+from lessonbuild.core import png
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ROOT / "docs" / "assets" / "figures"
@@ -69,7 +69,7 @@ def figures_on(page) -> list:
 def smallest_text_px(img) -> float:
     """The figure's smallest text as the reader sees it: as drawn, times the display scale."""
     picture = (FIGURES / Path(img.get_attribute("src")).name).read_bytes()
-    drawn = float(png.text(picture)[figures.SMALLEST_TEXT])
+    drawn = float(png.text(picture)[figure_text.SMALLEST_TEXT])
     shown = img.evaluate("img => img.getBoundingClientRect().width")
     return drawn * shown / png.size(picture)[0]
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from reader import PAGES, open_page, page_id
 
-from snippet_includes import ROOT, expand
+from lessonbuild.core.includes import ROOT, expand
 
 
 def save_screenshot(page, path) -> None:

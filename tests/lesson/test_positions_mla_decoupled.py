@@ -4,7 +4,7 @@ import math
 
 import torch
 
-import facts
+from lessonbuild.core import facts
 from positions_mla_decoupled import KIMI_K2, ToyMLA, rope_on_rebuilt_keys, sinusoidal_pe
 
 

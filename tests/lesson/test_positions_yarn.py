@@ -7,8 +7,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-import facts
 import positions_yarn
+from lessonbuild.core import facts
 from positions_yarn import pairs_with_new_angles, yarn_inv_freq, yarn_ramp
 
 

@@ -20,11 +20,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-import captures
-import facts
-import quiz_source
-import registry
 from advanced_embedding_forward import EmbeddingForward
+from lessonbuild.core import captured, facts, registry
+from lessonbuild.pages import quiz_source
 from positions_rope_relative import absolute_score, apply_rope, rope_score
 from positions_yarn import yarn_inv_freq
 from task2_inputs_embeds import embed_forward
@@ -406,7 +404,7 @@ def test_the_lookup_does_no_arithmetic(device, on_device, vocab_size):
     on_device(hidden)
     assert counted.get_total_flops() == 0
     # the number the quiz quotes is this count, as the snippet printed it
-    assert captures.value("theory3_lookup_cost", "counted FLOPs, gather") == "0"
+    assert captured.value("theory3_lookup_cost", "counted FLOPs, gather") == "0"
 
 
 def test_the_lookup_reads_only_the_rows_of_its_ids(device, on_device):
@@ -474,7 +472,7 @@ def test_an_untied_head_doubles_the_tables_memory(device, on_device):
 def test_the_untied_total_is_twice_the_bf16_table():
     right = question("What the untied output head adds").options[1]
     assert right.right and gib(*K2, torch.bfloat16, tables=2) in quiz_source.rendered(right.text)
-    untied_total = captures.value("theory3_table_memory", "Kimi-K2 … fp32")  # as the box says
+    untied_total = captured.value("theory3_table_memory", "Kimi-K2 … fp32")  # as the box says
     assert untied_total == gib(*K2, torch.bfloat16, tables=2)
     assert "False" in facts.value("kimi_k2", "untied_embeddings")
 
@@ -510,7 +508,7 @@ def test_a_4096_row_position_table_given_5000_positions_raises():
     positions(torch.arange(4096))  # every row there is
     with pytest.raises(IndexError, match="index out of range in self"):
         positions(torch.arange(5000))
-    shown = captures.value("positions_yarn", "position 4096 of a 4096-row table ->")
+    shown = captured.value("positions_yarn", "position 4096 of a 4096-row table ->")
     assert shown == "IndexError"
 
 
@@ -521,7 +519,7 @@ def test_yarn_stretches_the_pretraining_length_to_the_window():
     factor = facts.value("kimi_k2", "yarn_factor")
     length = facts.value("kimi_k2", "pretraining_seq_length")
     assert f"{factor * length // 1024}K" == facts.value("kimi_k2", "context_length")
-    window = captures.value("positions_yarn", "window after YaRN, July 2025")
+    window = captured.value("positions_yarn", "window after YaRN, July 2025")
     assert window == f"{factor * length:,}"
 
 

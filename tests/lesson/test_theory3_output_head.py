@@ -4,8 +4,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import facts
 import theory3_output_head as snippet
+from lessonbuild.core import facts
 from theory3_output_head import chunked_cross_entropy, head_cost, vocab_parallel_cross_entropy
 
 

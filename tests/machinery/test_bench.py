@@ -1,4 +1,4 @@
-"""tools/bench.py: like-for-like comparisons, fresh inputs for every call, and the claims the
+"""lessonbuild/bench.py: like-for-like comparisons, fresh inputs for every call, and the claims the
 Efficiency page makes about the committed measurement (docs/outputs/cpu/bench.txt)."""
 
 import re
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-import bench
+from lessonbuild import bench
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURE = ROOT / "docs" / "outputs" / "cpu" / "bench.txt"

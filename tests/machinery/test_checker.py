@@ -1,4 +1,4 @@
-"""The checker (tools/check.py) and the starters it is handed out with.
+"""The checker (kit/check.py) and the starters it is handed out with.
 
 Every starter fails its checks as not implemented yet, every solution passes them, each known
 wrong answer fails with the hint that names its mistake, each right answer written another
@@ -20,9 +20,9 @@ import torch
 from gradescope_spec import gradescope_problems
 
 import check
-import checker_captures
-import registry
-import starters
+from lessonbuild.captures import checker_outputs
+from lessonbuild.core import registry
+from lessonbuild.kit import starters
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG_ANSWERS = Path(__file__).parent / "wrong_answers"
@@ -234,7 +234,7 @@ def test_a_variant_differs_from_the_lesson_only_inside_its_solution_regions(name
     path = WRONG_ANSWERS / name if name in EXPECTED else RIGHT_ANSWERS / name
     assert path.read_text() != lesson.read_text()
     assert starters.starter(path.read_text(), task) == starters.starter(lesson.read_text(), task), (
-        f"{name} is out of date with its snippet; run: python tools/starters.py --variants"
+        f"{name} is out of date with its snippet; run: python -m lessonbuild starters --variants"
     )
 
 
@@ -302,9 +302,9 @@ def test_all_scores_every_task_and_writes_gradescopes_results(tmp_path, request)
     # The folder of the Assignment page's capture: task 1 untouched, tasks 2 and 3 right,
     # task 4 wrong (the count of the first row for every row), no file for the advanced task.
     on_the_cpu_only(request)
-    printed = checker_captures.capture("all", tmp_path, ("--json", "out/results.json"))
-    diff = checker_captures.drift("all", printed)
-    assert not diff, f"all drifted; run: {checker_captures.REGENERATE}\n{diff}"
+    printed = checker_outputs.capture("all", tmp_path, ("--json", "out/results.json"))
+    diff = checker_outputs.drift("all", printed)
+    assert not diff, f"all drifted; run: {checker_outputs.REGENERATE}\n{diff}"
 
     assert printed.endswith("$ echo $?\n1\n")
     score = dict(re.findall(r"^  (task\d|advanced|total) .*?(\d+/\d+)", printed, re.M))
@@ -438,9 +438,9 @@ def test_details_add_pytests_own_report(capsys, request):
 
 def test_the_captured_checker_outputs_are_what_it_prints(request):
     on_the_cpu_only(request)
-    for name in set(checker_captures.CAPTURES) - {"all"}:  # all: checked with the score above
-        diff = checker_captures.drift(name, checker_captures.capture(name))
-        assert not diff, f"{name} drifted; run: {checker_captures.REGENERATE}\n{diff}"
+    for name in set(checker_outputs.CAPTURES) - {"all"}:  # all: checked with the score above
+        diff = checker_outputs.drift(name, checker_outputs.capture(name))
+        assert not diff, f"{name} drifted; run: {checker_outputs.REGENERATE}\n{diff}"
 
 
 @pytest.mark.parametrize("task", [own_table(task, task, last=True) for task in check.TASKS])

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import facts
-import registry
+from lessonbuild.core import facts, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "docs" / page for page in registry.pages()]

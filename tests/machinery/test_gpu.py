@@ -1,4 +1,4 @@
-"""tools/gpu.py, the one-command CUDA run: what can be proven without a GPU.
+"""lessonbuild/gpu.py, the one-command CUDA run: what can be proven without a GPU.
 
 Its refusal, its arguments, its plan, and what it writes (run with stand-in steps)."""
 
@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-import gpu
+from lessonbuild import gpu
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "tools" / "gpu.py"
 
 
 def run_script(*args, env=None):
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
+        [sys.executable, "-m", "lessonbuild", "gpu", *args],
         cwd=ROOT,
         env=os.environ | (env or {}),
         capture_output=True,
@@ -40,10 +39,10 @@ def test_the_plan_runs_the_cuda_tests_outputs_and_bench():
     done = run_script("--dry-run")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("outputs: ") and "tools/outputs.py --device cuda" in lines[0]
+    assert lines[0].startswith("outputs: ") and "-m lessonbuild outputs --device cuda" in lines[0]
     assert "docs/outputs/cuda/*.txt" in lines[0]
     assert lines[1].startswith("tests: ") and "-m pytest --device cuda" in lines[1]
-    assert lines[2].startswith("bench: ") and "tools/bench.py --device cuda" in lines[2]
+    assert lines[2].startswith("bench: ") and "-m lessonbuild bench --device cuda" in lines[2]
     assert "docs/assets/figures/bench_cuda.png" in lines[2]
     assert lines[3] == "log: docs/outputs/cuda/gpu-run.log"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import registry
-from snippet_includes import PYTHON, fences
+from lessonbuild.core import registry
+from lessonbuild.core.includes import PYTHON, fences
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "docs" / page for page in registry.pages()]
@@ -48,7 +48,7 @@ def test_every_python_block_is_included_from_snippets(page, info, body):
     assert code, f"{page}: empty python block"
     for line in code:
         match = INCLUDE.match(line.strip())
-        # kit/starters/ holds the snippets with their solutions left out (tools/starters.py)
+        # kit/starters/ holds the snippets with their solutions left out (`... starters`)
         assert match and match["path"].startswith(("snippets/", "kit/starters/")), (
             f"{page}: python block holds code written on the page, not an include: {line!r}"
         )
@@ -95,10 +95,10 @@ def test_every_source_link_is_pinned_to_a_commit(page):
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_numbers_quoted_from_captures_resolve(page):
-    import captures
+    from lessonbuild.core import captured
 
-    for name, label in captures.REFERENCE.findall(page.read_text()):
-        assert captures.value(name, label)  # exactly one match in the capture, or it raises
+    for name, label in captured.REFERENCE.findall(page.read_text()):
+        assert captured.value(name, label)  # exactly one match in the capture, or it raises
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)

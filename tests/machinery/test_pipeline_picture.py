@@ -1,5 +1,5 @@
 """The picture of the pipeline (README.md, shown on the About page too) names only what exists:
-every file and folder on an arrow, every nox session, every MkDocs hook. And README.md's layout
+every file and folder on an arrow, every nox session, the one MkDocs hook. And README.md's layout
 table says why each entry of the top level is there."""
 
 import ast
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import outputs
-import starters
-from snippet_includes import mkdocs_config
+from lessonbuild.captures import snippet_outputs
+from lessonbuild.core.includes import mkdocs_config
+from lessonbuild.kit import starters
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = re.compile(
@@ -19,7 +19,7 @@ SECTION = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 # A path in the repository: `<device>` and `<snippet>` stand for any name.
-PATH = re.compile(r"\b(?:snippets|tests|tools|docs|kit)/[\w<>*./-]*")
+PATH = re.compile(r"\b(?:snippets|tests|lessonbuild|docs|kit)/[\w<>*./-]*")
 SESSION = re.compile(r"\bnox -s (\w+)")
 
 
@@ -61,11 +61,15 @@ def test_every_command_in_the_picture_is_a_nox_session():
 
 def test_the_arrows_go_where_the_code_writes():
     text = picture()
-    for hook in ("tools/mkdocs_hooks.py", "tools/kit.py"):  # run by the site build
-        assert hook in text and hook in mkdocs_config()["hooks"]
+    assert mkdocs_config()["hooks"] == ["lessonbuild/mkdocs_hook.py"]  # the site build's one
+    assert "lessonbuild/mkdocs_hook.py" in text
+    hook = (ROOT / "lessonbuild" / "mkdocs_hook.py").read_text()
+    for part in ("pages", "notebook", "kit"):  # what the picture says the hook hands on
+        assert f"from lessonbuild.{part} import" in hook
+    assert "archive.write_zip" in hook and "lessonbuild/kit/archive.py" in text
     assert starters.STARTERS == ROOT / "kit" / "starters"
-    assert outputs.OUTPUTS == ROOT / "docs" / "outputs"
-    assert outputs.FIGURES == ROOT / "docs" / "assets" / "figures"
+    assert snippet_outputs.OUTPUTS == ROOT / "docs" / "outputs"
+    assert snippet_outputs.FIGURES == ROOT / "docs" / "assets" / "figures"
 
 
 def test_the_layout_table_gives_every_top_level_entry_its_reason():

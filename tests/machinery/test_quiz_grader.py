@@ -3,6 +3,7 @@ feedback for each wrong choice, blanks counted as blank, and a clear exit 2 for 
 cannot read. The kit's answers file and key are generated here as the kit build does."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import quiz_grader
-import quiz_source
+from lessonbuild.pages import quiz_source
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = quiz_source.questions()
@@ -178,12 +179,23 @@ def test_no_such_file_is_refused(tmp_path, key_file, capsys):
 
 
 def test_check_py_hands_quiz_to_the_grader(tmp_path):
-    # In the repository the key is built from docs/quiz.md on the fly; in the kit it is a file.
+    # As the kit ships them: the checker, the grader and the key side by side.
+    for name in ("check.py", "quiz_grader.py"):
+        shutil.copy(ROOT / "kit" / name, tmp_path / name)
+    (tmp_path / "quiz_key.txt").write_text(quiz_source.key_text())
     (tmp_path / "answers.md").write_text(ticked(RIGHT))
     (tmp_path / "bad.md").write_text("no quiz here\n")
-    check = [sys.executable, str(ROOT / "tools" / "check.py"), "quiz"]
+    check = [sys.executable, str(tmp_path / "check.py"), "quiz"]
     done = subprocess.run([*check, "answers.md"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Score: {len(QUESTIONS)} of {len(QUESTIONS)}." in done.stdout
     bad = subprocess.run([*check, "bad.md"], cwd=tmp_path, capture_output=True, text=True)
     assert bad.returncode == 2 and "has no '## Quiz' heading" in bad.stderr
+
+
+def test_without_its_key_the_grader_says_where_to_get_one(tmp_path):
+    shutil.copy(ROOT / "kit" / "quiz_grader.py", tmp_path / "quiz_grader.py")
+    (tmp_path / "answers.md").write_text(ticked(RIGHT))
+    grader = [sys.executable, str(tmp_path / "quiz_grader.py"), "answers.md"]
+    done = subprocess.run(grader, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2 and "there is no quiz key, quiz_key.txt" in done.stderr

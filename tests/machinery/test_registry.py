@@ -1,6 +1,7 @@
-"""The registry (tools/registry.py) against the tree: every piece every snippet needs, each
-missing one reported at once, so that adding a snippet is one run of this test away from done.
-The checker's known wrong answers and its hints are checked in full in test_checker.py."""
+"""The registry (lessonbuild/core/registry.py) against the tree: every piece every snippet
+needs, each missing one reported at once, so that adding a snippet is one run of this test
+away from done. The checker's known wrong answers and its hints are checked in full in
+test_checker.py."""
 
 import importlib.util
 import re
@@ -8,10 +9,10 @@ import sys
 from pathlib import Path
 
 import check
-import registry
-import starters
-from captures import OUTPUT_MARKER
-from snippet_includes import ROOT, fences
+from lessonbuild.core import registry
+from lessonbuild.core.captured import OUTPUT_MARKER
+from lessonbuild.core.includes import ROOT, fences
+from lessonbuild.kit import starters
 
 WRONG_ANSWERS = ROOT / "tests" / "machinery" / "wrong_answers"
 ASSIGNMENT_TASK = re.compile(r"^ *### (.+)$", re.MULTILINE)
@@ -119,7 +120,8 @@ def test_every_snippet_has_every_piece_it_needs():
         if (pieces := missing_pieces(name, snippet))
     }
     problems |= {
-        name: ["not in tools/registry.py's SNIPPETS"] for name in files - set(registry.SNIPPETS)
+        name: ["not in lessonbuild/core/registry.py's SNIPPETS"]
+        for name in files - set(registry.SNIPPETS)
     }
     modules = {task.module for task in check.TASKS.values()}
     problems |= {

@@ -2,10 +2,16 @@
 
 import pytest
 
-import figures
-import png
-from outputs import REGENERATE, captured_path, drift, figure_dir, snippet_paths
-from registry import SNIPPETS
+from lessonbuild.captures import figure_text
+from lessonbuild.captures.snippet_outputs import (
+    REGENERATE,
+    captured_path,
+    drift,
+    figure_dir,
+    snippet_paths,
+)
+from lessonbuild.core import png
+from lessonbuild.core.registry import SNIPPETS
 
 pytestmark = pytest.mark.standalone
 
@@ -30,7 +36,7 @@ def test_figures_are_committed_as_the_snippet_draws_them(snippet, device, fresh_
     _, drawn = fresh_runs[snippet.stem]
     declared = SNIPPETS[snippet.stem].figures
     assert sorted(drawn) == sorted(declared), (
-        f"{snippet.name} draws {sorted(drawn)}; tools/registry.py says {sorted(declared)}"
+        f"{snippet.name} draws {sorted(drawn)}; the registry says {sorted(declared)}"
     )
     for name, picture in drawn.items():
         committed = figure_dir(device.type) / name
@@ -40,7 +46,7 @@ def test_figures_are_committed_as_the_snippet_draws_them(snippet, device, fresh_
             f"{name} changed size; run: {REGENERATE[device.type]}"
         )
         # the smallest text as drawn, which the phone-width check reads from the committed file
-        smallest = figures.SMALLEST_TEXT
+        smallest = figure_text.SMALLEST_TEXT
         assert png.text(kept).get(smallest) == png.text(picture)[smallest], (
             f"{name}: its text changed size; run: {REGENERATE[device.type]}"
         )

@@ -5,7 +5,7 @@ import runpy
 import pytest
 
 import check
-import starters
+from lessonbuild.kit import starters
 
 SNIPPET = """import torch
 
@@ -102,5 +102,5 @@ def test_a_variant_takes_the_snippets_new_lines_and_keeps_its_own_code():
 def test_the_checkers_wrong_and_right_answers_are_up_to_date_with_their_snippets():
     stale = [p.name for p, text in starters.variants().items() if p.read_text() != text]
     assert not stale, (
-        f"out of date with their snippets: {stale}; run: python tools/starters.py --variants"
+        f"out of date with their snippets: {stale}; run: python -m lessonbuild starters --variants"
     )

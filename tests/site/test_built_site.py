@@ -12,11 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import png
-import registry
-from captures import OUTPUT_MARKER
-from serve_site import built_site_url, serve_under_sub_path
-from snippet_includes import expand
+from lessonbuild.browser.serve import built_site_url, serve_under_sub_path
+from lessonbuild.core import png, registry
+from lessonbuild.core.captured import OUTPUT_MARKER
+from lessonbuild.core.includes import expand
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"

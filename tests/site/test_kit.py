@@ -17,22 +17,21 @@ from gradescope_spec import gradescope_problems
 from nbclient import NotebookClient
 from packaging.requirements import Requirement
 
-import captures
 import check
-import kit as kit_builder
-import notebook
-import starters
-from imports import STANDARD_LIBRARY, imported
+from lessonbuild.core import captured
+from lessonbuild.core.imports import STANDARD_LIBRARY, imported
+from lessonbuild.kit import archive as kit_builder
+from lessonbuild.kit import starters
+from lessonbuild.notebook import lesson
 
 ROOT = Path(__file__).resolve().parents[2]
 ZIP = ROOT / "site" / "downloads" / "assignment-2.1.2.zip"
 STARTER_FILES = [f"{task.module}.py" for task in check.TASKS.values()]
 # The dependency rule for what ships: the standard library, what kit/README.md has students
-# install, and the kit's own files. Two imports reach into the lesson's repository, inside
-# functions the kit never calls: quiz_grader.py's fallback where no quiz_key.txt lies beside it
-# (the kit ships one), and conftest.py's fixture for the snippet runs (no kit test uses it).
+# install, and the kit's own files. One import reaches into the lesson's repository, inside a
+# function the kit never calls: conftest.py's fixture for the snippet runs (no kit test uses it).
 KIT_NEEDS = {"torch", "pytest", "hypothesis"}
-REPOSITORY_ONLY = {"quiz_grader.py": {"quiz_source"}, "conftest.py": {"outputs"}}
+REPOSITORY_ONLY = {"conftest.py": {"lessonbuild"}}
 SOLUTION_REGION = re.compile(r"\[start:solution\].*?\n(.*?)\n[ \t]*# --8<-- \[end:solution\]", re.S)
 
 
@@ -94,7 +93,7 @@ def test_the_zip_holds_the_kit(kit):
         assert name in names
     assert "assignment-2.1.2.ipynb" in names
     assert set(STARTER_FILES) <= names
-    assert (kit / "check.py").read_text() == (ROOT / "tools" / "check.py").read_text()
+    assert (kit / "check.py").read_text() == (ROOT / "kit" / "check.py").read_text()
     shipped = {"conftest.py", "expect.py", "shared_table.py"}
     shipped |= {name for task in check.TASKS.values() for name in task.tests}
     assert {name for name in names if name.startswith("tests/") and name.endswith(".py")} == {
@@ -108,7 +107,7 @@ def test_the_zip_holds_the_kit(kit):
     assert "Attribution 4.0 International" in (kit / "LICENSE-TEXT").read_text()
     readme = (kit / "README.md").read_text()
     assert "{output:" not in readme  # every number rendered from a captured run
-    assert f"| {captures.value('checker/timings', 'task1')} |" in readme
+    assert f"| {captured.value('checker/timings', 'task1')} |" in readme
 
 
 def test_the_same_lesson_builds_the_same_zip_and_notebook(tmp_path):
@@ -117,7 +116,7 @@ def test_the_same_lesson_builds_the_same_zip_and_notebook(tmp_path):
     kit_builder.write_zip(first)
     kit_builder.write_zip(second)
     assert first.read_bytes() == second.read_bytes(), "two builds of the kit differ"
-    assert nbformat.writes(notebook.build()) == nbformat.writes(notebook.build())
+    assert nbformat.writes(lesson.build()) == nbformat.writes(lesson.build())
 
 
 def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
@@ -243,7 +242,7 @@ def test_the_notebook_cells_are_the_starters_and_run_to_the_first_todo(kit):
     prose = [cell.source for cell in book.cells if cell.cell_type == "markdown"]
     for text in prose:
         assert not text.rstrip().endswith(":"), f"a sentence that leads nowhere: {text[-80:]!r}"
-    gib = captures.value("theory3_table_memory", "lesson … fp32")
+    gib = captured.value("theory3_table_memory", "lesson … fp32")
     assert f"{gib} GiB" in prose[0] and "processes of their own" in prose[0]
 
     # Run it up to task 1's check, in the unpacked kit: the file is written, stops at its
@@ -298,7 +297,7 @@ def test_the_licenses_are_stated_on_every_page_and_katex_keeps_its_own():
 
 
 def test_the_quiz_grader_scores_the_kits_answers_file(kit, only_torch_and_pytest):
-    import quiz_source
+    from lessonbuild.pages import quiz_source
 
     questions = quiz_source.questions()
     blank = run_checker(kit, only_torch_and_pytest, "quiz", "answers.md")

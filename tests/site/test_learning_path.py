@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import glossary
-import png
-from captures import OUTPUTS
+from lessonbuild.core import png
+from lessonbuild.core.captured import OUTPUTS
+from lessonbuild.pages import glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -82,7 +82,7 @@ def test_the_about_page_names_the_outputs_still_to_capture_and_the_command():
     pending = [name for name in pending if not (OUTPUTS / "cuda" / f"{name}.txt").exists()]
     for name in pending:
         assert name in about, f"About does not list {name} as waiting for a GPU run"
-    assert "python3 tools/gpu.py" in about
+    assert "python3 -m lessonbuild gpu" in about
 
 
 def test_every_glossary_term_is_defined_where_it_is_used():
@@ -146,7 +146,7 @@ def test_the_notebook_contents_keep_the_code_in_headings():
 def test_the_page_tests_run_every_python_block_those_in_boxes_included(page):
     from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
 
-    from snippet_includes import PYTHON, fences, markdown_it_parser
+    from lessonbuild.core.includes import PYTHON, fences, markdown_it_parser
 
     written = [info for info, _ in fences(page) if PYTHON.match(info) and "notest" not in info]
     run = list(
