@@ -2,6 +2,9 @@
 
     nox -s bench                  the full run (add -- --device cuda on a GPU machine)
     nox -s bench -- --quick       fewer repeats, under 2 minutes on a 2-core CPU
+    python -m lessonbuild bench [--device cuda] [--quick] [--redraw]
+                                  the same in this Python; --redraw only draws the figure
+                                  again from the committed report
 
 For N = B*T rows of the lesson's table (V = 100352, D = 4096), in fp32 and bf16, every gather is
 timed against a copy of the same bytes that does the same allocation:
@@ -44,8 +47,8 @@ import torch.nn.functional as F
 from lessonbuild.captures import figure_text
 from lessonbuild.captures.snippet_outputs import machine
 from lessonbuild.core import png
+from lessonbuild.core.paths import FIGURES, OUTPUTS, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # The lesson's own wrapper, run from its file: a snippet stands alone, it is not on the path.
 LESSON = runpy.run_path(str(ROOT / "snippets" / "advanced_embedding_forward.py"))
 EmbeddingForward, check_input_ids = LESSON["EmbeddingForward"], LESSON["check_input_ids"]
@@ -536,8 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.redraw:
-        report_text = (ROOT / "docs" / "outputs" / args.device / "bench.txt").read_text()
-        drawing = ROOT / "docs" / "assets" / "figures" / f"bench_{args.device}.png"
+        report_text = (OUTPUTS / args.device / "bench.txt").read_text()
+        drawing = FIGURES / f"bench_{args.device}.png"
         figure(results_in(report_text), drawing)
         print(f"wrote {drawing.relative_to(ROOT)}")
         return 0
@@ -557,8 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:  # a check that the bench runs; the site shows only full runs
         out, drawing = ROOT / ".cache" / "bench" / f"{args.device}-quick.txt", None
     else:
-        out = ROOT / "docs" / "outputs" / args.device / "bench.txt"
-        drawing = ROOT / "docs" / "assets" / "figures" / f"bench_{args.device}.png"
+        out = OUTPUTS / args.device / "bench.txt"
+        drawing = FIGURES / f"bench_{args.device}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     if drawing:

@@ -1,9 +1,9 @@
 """The whole CUDA run in one command, for a machine with an NVIDIA GPU.
 
-    python3 -m lessonbuild gpu                       outputs, tests and bench (a few minutes)
-    python3 -m lessonbuild gpu --steps tests         only some steps, in the order given
-    python3 -m lessonbuild gpu --dry-run             print what it would run and write
-    nox -s gpu --no-venv                       the same, through nox, in this Python
+    python3 -m lessonbuild gpu                  outputs, tests and bench (a few minutes)
+    python3 -m lessonbuild gpu --steps tests    only some steps, in the order given
+    python3 -m lessonbuild gpu --dry-run        print what it would run and write
+    nox -s gpu --no-venv                        the same, through nox, in this Python
 
 The Python that runs it needs a CUDA build of torch and pytest, hypothesis, matplotlib and
 pyyaml; it installs nothing and needs no network. The steps:
@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 
 from lessonbuild.core.cuda_probe import cuda_problem
+from lessonbuild.core.paths import OUTPUTS, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-CUDA_OUTPUTS = ROOT / "docs" / "outputs" / "cuda"
+CUDA_OUTPUTS = OUTPUTS / "cuda"
 LOG = CUDA_OUTPUTS / "gpu-run.log"
 # A GPU machine's Python may have no install of this package: its steps find it in this
 # checkout, as `python3 -m lessonbuild gpu` itself did.

@@ -1,9 +1,9 @@
 """The site build's one MkDocs hook (mkdocs.yml loads this file), and the build's only module
 that imports MkDocs: each event hands the page or the files to the part that makes them.
 
-- the pages: facts, numbers and captured outputs (CPU and CUDA tabs), reading times, math
-  rendered at build time, glossary terms, answers kept out of search, figures sized and
-  lighter, code blocks with fewer elements (lessonbuild/pages/)
+- the pages: facts and numbers quoted from captures (lessonbuild/core/), captured outputs as
+  CPU and CUDA tabs, reading times, math rendered at build time, glossary terms, figures sized
+  and lighter, code blocks with fewer elements (lessonbuild/pages/); answers kept out of search
 - the lesson notebook, built from the pages and run, with its page (lessonbuild/notebook/)
 - the assignment kit's zip (lessonbuild/kit/)
 """
@@ -16,14 +16,14 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from lessonbuild.core import captured, facts
+from lessonbuild.core.paths import CACHE
 from lessonbuild.kit import archive
 from lessonbuild.notebook import lesson, page_html
 from lessonbuild.pages import code_blocks, figures, glossary, outputs, reading_time, tex
 
-ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_PAGE = "lesson.ipynb"  # run by this hook, rendered by mkdocs-jupyter
 NOTEBOOK_DOWNLOAD = "downloads/lesson-2.1.2-embeddings-forward.ipynb"  # copied as is
-BUILD = ROOT / ".cache" / "notebook"
+BUILD = CACHE / "notebook"
 serving = False  # `mkdocs serve`: rebuild on every edit without running the notebook again
 
 

@@ -200,8 +200,8 @@ def fresh_runs(device):
     small snippets beside them, and this process builds its own table only after all of them.
     """
     # The lesson's build, in its repository only: no kit test asks for this fixture.
-    from lessonbuild.captures.snippet_outputs import run_alone, snippet_paths
-    from lessonbuild.core.registry import SNIPPETS, TWO_GIB
+    from lessonbuild.captures.snippet_outputs import run_alone
+    from lessonbuild.core.registry import SNIPPETS, TWO_GIB, snippet_paths
 
     big_first = sorted(snippet_paths(), key=lambda s: TWO_GIB not in SNIPPETS[s.stem].needs)
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:

@@ -12,7 +12,7 @@ when a page scores below what the site promises:
   depend on the machine's speed, so every run must reach them.
 - performance: the median of the runs at least 95 on desktop and 90 on mobile. Lighthouse
   scores what it times, and a machine busy with other work makes every page look slower
-  (TOOLING-NOTES: 82 to 98 over three runs of one page). So each page gets --runs runs; a page
+  (82 to 98 over three runs of one page, on a 2-core machine). So each page gets --runs runs; a page
   whose median falls below the line gets --more-runs more, after all the others, and is judged
   on the median of them all. Each run's machine load (the 1-minute load average, against the
   number of CPUs) and Lighthouse's own CPU benchmark are reported beside its score, so a
@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lessonbuild.browser.serve import CHROMIUM, CHROMIUM_FLAGS, built_sub_path, serve_under_sub_path
+from lessonbuild.core.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_FLAGS])

@@ -24,17 +24,16 @@ import time
 from pathlib import Path
 
 from lessonbuild.core import committed
-from lessonbuild.core.shipped import check
+from lessonbuild.core.paths import OUTPUTS, ROOT, SNIPPET_DIR, STARTERS
 from lessonbuild.kit import starters
+from lessonbuild.kit.shipped import check
 
-ROOT = Path(__file__).resolve().parents[2]
-CAPTURES_DIR = ROOT / "docs" / "outputs" / "checker"
-SNIPPETS = ROOT / "snippets"
+CAPTURES_DIR = OUTPUTS / "checker"
 WRONG_ANSWERS = ROOT / "tests" / "machinery" / "wrong_answers"
 REGENERATE = "nox -s outputs"
 # capture name: (the arguments of check.py, {a file of the student's folder: its source})
 CAPTURES = {
-    "starter_task3": (["task3"], {"my_task3.py": starters.STARTERS / "task3_manual_gather.py"}),
+    "starter_task3": (["task3"], {"my_task3.py": STARTERS / "task3_manual_gather.py"}),
     "wrong_task4": (["task4"], {"my_task4.py": WRONG_ANSWERS / "task4_multiplies_by_the_mask.py"}),
     "hint_task4": (
         ["task4", "--hint"],
@@ -43,9 +42,9 @@ CAPTURES = {
     "all": (
         ["all"],
         {
-            "task1_basic_forward.py": starters.STARTERS / "task1_basic_forward.py",
-            "my_task2.py": SNIPPETS / "task2_inputs_embeds.py",
-            "my_task3.py": SNIPPETS / "task3_manual_gather.py",
+            "task1_basic_forward.py": STARTERS / "task1_basic_forward.py",
+            "my_task2.py": SNIPPET_DIR / "task2_inputs_embeds.py",
+            "my_task3.py": SNIPPET_DIR / "task3_manual_gather.py",
             "my_task4.py": WRONG_ANSWERS / "task4_count_from_first_row.py",
         },
     ),
@@ -77,7 +76,7 @@ def timings() -> str:
     command from start to exit."""
     with tempfile.TemporaryDirectory() as folder:
         for task, spec in check.TASKS.items():
-            source = (SNIPPETS / f"{spec.module}.py").read_text()
+            source = (SNIPPET_DIR / f"{spec.module}.py").read_text()
             (Path(folder) / f"my_{task}.py").write_text(starters.strip_sections(source))
         load = os.getloadavg()[0]
         started = time.perf_counter()

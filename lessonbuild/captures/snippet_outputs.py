@@ -20,13 +20,8 @@ from pathlib import Path
 
 from lessonbuild.captures import figure_text
 from lessonbuild.core import committed, png
-from lessonbuild.core.registry import (
-    snippet_paths,  # every snippet of the registry; conftest.py reads it here
-)
-
-ROOT = Path(__file__).resolve().parents[2]
-OUTPUTS = ROOT / "docs" / "outputs"
-FIGURES = ROOT / "docs" / "assets" / "figures"  # PNGs the snippets save; the site shows these
+from lessonbuild.core.paths import FIGURES, OUTPUTS, ROOT
+from lessonbuild.core.registry import snippet_paths
 
 
 def figure_dir(device: str) -> Path:

@@ -9,10 +9,9 @@ optional colon), without trailing punctuation.
 """
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-OUTPUTS = ROOT / "docs" / "outputs"
+from lessonbuild.core.paths import OUTPUTS, ROOT
+
 REFERENCE = re.compile(r"\{output:(?P<name>[\w/]+):(?P<label>[^}]+)\}")
 # Where a page shows a snippet's whole output: `<!-- output: NAME -->` on a line of its own,
 # indented as deep as the box it sits in.

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from lessonbuild.core.paths import ROOT
 
 
 def diff(path: Path, fresh: str, fresh_label: str = "fresh run") -> str:

@@ -2,18 +2,18 @@
 
 import re
 from functools import cache
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from lessonbuild.core.paths import DOCS
+
 REFERENCE = re.compile(r"\{fact:(\w+)\.(\w+)\}")
 SIC = " [sic]"  # after a value quoted as its source wrote it, though the source is wrong
 
 
 @cache
 def load() -> dict:
-    return yaml.safe_load((ROOT / "docs" / "facts.yml").read_text())
+    return yaml.safe_load((DOCS / "facts.yml").read_text())
 
 
 def value(group: str, name: str):

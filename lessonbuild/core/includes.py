@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from lessonbuild.core.paths import ROOT
+
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)```\s*(?P<info>.*)$")
 PYTHON = re.compile(r"^(python|py|python3|pycon)\b|^\{\s*\.(python|py)\b")  # a fence's info
 

@@ -1,5 +1,6 @@
 """What the lesson is made of, written once: the pages come from mkdocs.yml's nav, and each
-snippet's entry in SNIPPETS says what it produces. Every other module and test reads them here.
+snippet's entry in SNIPPETS says what it produces. Every other module and test reads them here
+(the folders they live in: lessonbuild/core/paths.py).
 
 Adding a snippet touches: the file in snippets/, its test module tests/lesson/test_<name>.py,
 its include and `<!-- output: <name> -->` on its page, and its entry below; then
@@ -12,13 +13,8 @@ tests/machinery/test_registry.py lists every missing piece of every snippet at o
 from dataclasses import dataclass
 from pathlib import Path
 
-from lessonbuild.core.includes import ROOT, mkdocs_config
-
-SNIPPET_DIR = ROOT / "snippets"
-OUTPUT_DIR = ROOT / "docs" / "outputs"
-FIGURE_DIR = ROOT / "docs" / "assets" / "figures"
-LESSON_TESTS = ROOT / "tests" / "lesson"
-STARTER_DIR = ROOT / "kit" / "starters"
+from lessonbuild.core.includes import mkdocs_config
+from lessonbuild.core.paths import LESSON_TESTS, SNIPPET_DIR
 
 # What a snippet may need beyond torch, one process and well under 1 GiB.
 TWO_GIB = "2 GiB of free memory"  # the lesson's full table, 1.53 GiB in fp32
@@ -64,14 +60,6 @@ def snippet_paths() -> list[Path]:
 def tests_of(name: str) -> Path:
     """The lesson's claims about a snippet: one test module each."""
     return LESSON_TESTS / f"test_{name}.py"
-
-
-def kit_task(name: str) -> str | None:
-    """The checker's task whose file is this snippet ("task3"), or None."""
-    # The kit's checker keeps its own table: it ships without this package.
-    from lessonbuild.core.shipped import check
-
-    return next((task for task, spec in check.TASKS.items() if spec.module == name), None)
 
 
 def nav() -> dict[str, str]:

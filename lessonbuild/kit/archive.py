@@ -12,8 +12,8 @@ grader's key from docs/quiz.md, each task's statement from docs/assignment.md. N
 goes in: the checks of tasks 2 to 4 build their own small table, and task 1's is the student's.
 """
 
+import argparse
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -21,15 +21,14 @@ import nbformat
 
 from lessonbuild.core import captured
 from lessonbuild.core.includes import expand
-from lessonbuild.core.shipped import check
-from lessonbuild.kit import starters
+from lessonbuild.core.paths import CACHE, ROOT
+from lessonbuild.kit import quiz_source, starters
+from lessonbuild.kit.shipped import check
 from lessonbuild.notebook import lesson
-from lessonbuild.pages import quiz_source
 
-ROOT = Path(__file__).resolve().parents[2]
 NAME = "assignment-2.1.2"
 DOWNLOAD = f"downloads/{NAME}.zip"  # where the site serves it
-BUILD = ROOT / ".cache" / "kit"
+BUILD = CACHE / "kit"
 # The kit's tests/, one flat folder: {name: the file in the lesson's repository}. The helpers
 # sit in tests/, the lesson's tests in tests/lesson/ (check.TESTS).
 HELPERS = ["conftest.py", "expect.py", "shared_table.py"]
@@ -149,7 +148,11 @@ def write_zip(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m lessonbuild kit [PATH]: write the kit's zip (by default where the site's is)."""
-    argv = sys.argv[1:] if argv is None else argv
-    write_zip(Path(argv[0]) if argv else BUILD / DOWNLOAD)
+    parser = argparse.ArgumentParser(
+        prog="python -m lessonbuild kit", description="Write the assignment kit's zip."
+    )
+    parser.add_argument(
+        "path", type=Path, nargs="?", default=BUILD / DOWNLOAD, help="the zip to write"
+    )
+    write_zip(parser.parse_args(argv).path)
     return 0

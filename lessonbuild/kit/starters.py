@@ -33,9 +33,8 @@ import textwrap
 from pathlib import Path
 
 from lessonbuild.core import committed, registry
+from lessonbuild.core.paths import ROOT, STARTERS
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTERS = ROOT / "kit" / "starters"
 VARIANTS = [ROOT / "tests" / "machinery" / kind for kind in ("wrong_answers", "right_answers")]
 REGENERATE = "python -m lessonbuild starters"
 # The section-line syntax of pymdownx.snippets: the site drops every such line it includes.
@@ -174,10 +173,18 @@ def strip_sections(text: str) -> str:
     return "\n".join(kept) + "\n"
 
 
+def kit_task(name: str) -> str | None:
+    """The checker's task whose file is this snippet ("task3"), or None. The kit's checker
+    keeps its own table (check.TASKS): it ships without this package."""
+    from lessonbuild.kit.shipped import check  # torch and pytest, only when asked
+
+    return next((task for task, spec in check.TASKS.items() if spec.module == name), None)
+
+
 def task_snippets() -> list[Path]:
     """The snippets that are the checker's tasks (the registry): those with a solution region,
     which test_registry.py checks."""
-    return [path for path in registry.snippet_paths() if registry.kit_task(path.stem)]
+    return [path for path in registry.snippet_paths() if kit_task(path.stem)]
 
 
 def has_solution_region(path: Path) -> bool:

@@ -7,18 +7,19 @@ closed boxes, not in a handout.
     python -m lessonbuild notebook out.ipynb
 """
 
+import argparse
 import base64
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 
 from lessonbuild.core import captured, facts, registry
 from lessonbuild.core.boxes import unboxed
-from lessonbuild.core.includes import ROOT, expand
+from lessonbuild.core.includes import expand
+from lessonbuild.core.paths import DOCS, FIGURES
 
 INTRO = """# Lesson 2.1.2: the embedding forward pass of Kimi-K2
 
@@ -32,7 +33,6 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 FENCE = re.compile(r"^```\s*(\{\.python[^}]*\}|python)\s*$")
 REFERENCE = re.compile(r"^\[([^\]]+)\]: (\S+)\n", re.MULTILINE)
 FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(assets/figures/(?P<name>[^)]+\.png)\)")
-FIGURES = ROOT / "docs" / "assets" / "figures"
 SITE_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?!https?://)[^)]*\)")  # other pages: the text
 
 
@@ -55,7 +55,7 @@ def box_end(kind: str) -> str:
 
 def page_markdown(page: str) -> str:
     """The page's markdown with reference links made inline and site-only lines removed."""
-    text = unboxed((ROOT / "docs" / page).read_text(), box_title, box_end)
+    text = unboxed((DOCS / page).read_text(), box_title, box_end)
     text = ATTR_LIST.sub("", text)
     text = captured.render(facts.render(captured.OUTPUT_MARKER.sub("", text)))
     references = dict(REFERENCE.findall(text))
@@ -169,9 +169,10 @@ def write_executed(path: Path, reuse: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m lessonbuild notebook PATH: write the lesson notebook, not run."""
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        sys.exit("usage: python -m lessonbuild notebook PATH (the .ipynb to write)")
-    write(Path(argv[0]))
+    parser = argparse.ArgumentParser(
+        prog="python -m lessonbuild notebook",
+        description="Write the lesson notebook, built from the pages (not run).",
+    )
+    parser.add_argument("path", type=Path, help="the .ipynb to write")
+    write(parser.parse_args(argv).path)
     return 0

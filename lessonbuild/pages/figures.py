@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 from lessonbuild.core import png
+from lessonbuild.core.paths import CACHE, FIGURES
 
-ROOT = Path(__file__).resolve().parents[2]
-FIGURE_CACHE = ROOT / ".cache" / "figures"
+FIGURE_CACHE = CACHE / "figures"
 IMG = re.compile(r"<img\b[^>]*>")
 
 
@@ -55,7 +55,7 @@ def lighter_png(data: bytes) -> bytes:
 
 def write_lighter(site_dir: Path) -> None:
     """Write a lighter copy of each figure into the site (docs/ keeps what the snippet drew)."""
-    for figure in sorted((ROOT / "docs" / "assets" / "figures").glob("*.png")):
+    for figure in sorted((FIGURES).glob("*.png")):
         data = figure.read_bytes()
         kept = FIGURE_CACHE / f"{hashlib.sha256(data).hexdigest()[:16]}.png"
         if not kept.exists():

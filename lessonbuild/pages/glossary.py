@@ -9,7 +9,7 @@ box, as <abbr title="definition" tabindex="0">: the definition shows on hover an
 import functools
 import re
 
-from lessonbuild.core.includes import ROOT
+from lessonbuild.core.paths import DOCS
 
 PAGE = "glossary.md"
 ENTRY = re.compile(
@@ -28,7 +28,7 @@ def plain(text: str) -> str:
 
 def entries() -> dict[str, str]:
     """{term: definition}, in the order of the page."""
-    text = (ROOT / "docs" / PAGE).read_text()
+    text = (DOCS / PAGE).read_text()
     found = {m["term"].strip(): plain(m["definition"]) for m in ENTRY.finditer(text)}
     if not found:
         raise ValueError(f"docs/{PAGE} defines no term (term, then ':   definition')")

@@ -4,6 +4,7 @@ CPU and CUDA tabs once both have run, and About's tables of what was captured wi
 import re
 
 from lessonbuild.core import captured
+from lessonbuild.core.paths import OUTPUTS
 
 CAPTURED_WITH_MARKER = "<!-- captured-with -->"  # a table: which build and device ran what
 PENDING_MARKER = "<!-- pending-outputs -->"  # which outputs still wait for a GPU run
@@ -14,9 +15,9 @@ def output_block(match: re.Match) -> str:
     """`<!-- output: NAME -->` becomes the captured output: one tab per device that has run the
     snippet, or the CPU output alone, titled, while no GPU run has been captured."""
     indent, name = match["indent"], match["name"]
-    if not (captured.OUTPUTS / "cpu" / f"{name}.txt").exists():
+    if not (OUTPUTS / "cpu" / f"{name}.txt").exists():
         raise FileNotFoundError(f"no captured output for snippet {name!r}: run nox -s outputs")
-    ran = [d for d in DEVICES if (captured.OUTPUTS / d / f"{name}.txt").exists()]
+    ran = [d for d in DEVICES if (OUTPUTS / d / f"{name}.txt").exists()]
     include = '--8<-- "docs/outputs/{}/{}.txt"'
     if ran == ["cpu"]:
         block = f'```text title="Output (CPU)"\n{include.format("cpu", name)}\n```'
@@ -32,7 +33,7 @@ def captured_with() -> str:
     """Which build and machine produced the snippets' outputs and the bench, per device."""
     rows = ["| captured | with |", "| --- | --- |"]
     for device, label in DEVICES.items():
-        folder = captured.OUTPUTS / device
+        folder = OUTPUTS / device
         outputs, bench = folder / "captured-with.txt", folder / "bench.txt"
         where = outputs.read_text().strip() if outputs.exists() else "not captured yet"
         rows.append(f"| snippet outputs, {label} | {where} |")
@@ -48,8 +49,8 @@ def pending_outputs() -> str:
     """The snippets whose output on a GPU has not been captured yet, as a sentence."""
     missing = [
         f"`{path.stem}`"
-        for path in sorted((captured.OUTPUTS / "cpu").glob("*.txt"))
-        if path.stem != "captured-with" and not (captured.OUTPUTS / "cuda" / path.name).exists()
+        for path in sorted((OUTPUTS / "cpu").glob("*.txt"))
+        if path.stem != "captured-with" and not (OUTPUTS / "cuda" / path.name).exists()
     ]
     if not missing:
         return "Every output has been captured on a GPU too."

@@ -8,7 +8,8 @@ all, so the number follows the page as it changes.
 import math
 import re
 
-from lessonbuild.core.includes import ROOT, expand
+from lessonbuild.core.includes import expand
+from lessonbuild.core.paths import DOCS
 
 REFERENCE = re.compile(r"\{reading:(?P<pages>[\w-]+\.md(?:\+[\w-]+\.md)*)\}")
 WORDS_PER_MINUTE = 180  # technical prose, read with care
@@ -19,7 +20,7 @@ MARKUP = re.compile(r"<!--.*?-->|\]\([^)]*\)|^\[[^\]]+\]: \S+$|[`*#|>=?!]", re.M
 
 def minutes(page: str) -> int:
     """Reading time of docs/PAGE in minutes, rounded up to a multiple of 5."""
-    text = expand((ROOT / "docs" / page).read_text())
+    text = expand((DOCS / page).read_text())
     code_lines = sum(
         1 for block in FENCE.findall(text) for line in block.splitlines() if line.strip()
     )

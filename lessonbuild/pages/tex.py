@@ -8,9 +8,10 @@ only KaTeX's stylesheet and the fonts its symbols use.
 import html
 import re
 from functools import cache
-from pathlib import Path
 
-KATEX = Path(__file__).resolve().parents[2] / "docs" / "assets" / "katex" / "katex.min.js"
+from lessonbuild.core.paths import DOCS
+
+KATEX = DOCS / "assets" / "katex" / "katex.min.js"
 # pymdownx.arithmatex (generic) leaves \( \) around inline math and \[ \] around display math.
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
 # The notebook's markdown cells keep the pages' $...$ and $$...$$.

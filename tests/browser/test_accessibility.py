@@ -16,7 +16,7 @@ from reader import (
     page_id,
 )
 
-from lessonbuild.core.includes import ROOT
+from lessonbuild.core.paths import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package-lock.json
 CUDA_CAPTURED = any((ROOT / "docs" / "outputs" / "cuda").glob("*.txt"))

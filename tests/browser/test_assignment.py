@@ -8,7 +8,8 @@ import zipfile
 
 from reader import open_every_box, open_page
 
-from lessonbuild.core.includes import ROOT, expand
+from lessonbuild.core.includes import expand
+from lessonbuild.core.paths import ROOT
 
 
 def test_the_download_button_gives_the_kit(page, base_url):

@@ -9,7 +9,7 @@ import test_accessibility
 from reader import open_page
 from test_accessibility import axe_violations
 
-from lessonbuild.pages import quiz_source
+from lessonbuild.kit import quiz_source
 
 QUESTIONS = quiz_source.questions()
 axe_source = test_accessibility.axe_source  # the fixture, shared

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from reader import PAGES, open_page, page_id
 
-from lessonbuild.core.includes import ROOT, expand
+from lessonbuild.core.includes import expand
+from lessonbuild.core.paths import ROOT
 
 
 def save_screenshot(page, path) -> None:

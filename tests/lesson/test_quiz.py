@@ -22,7 +22,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from advanced_embedding_forward import EmbeddingForward
 from lessonbuild.core import captured, facts, registry
-from lessonbuild.pages import quiz_source
+from lessonbuild.kit import quiz_source
 from positions_rope_relative import absolute_score, apply_rope, rope_score
 from positions_yarn import yarn_inv_freq
 from task2_inputs_embeds import embed_forward

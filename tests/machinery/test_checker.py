@@ -22,6 +22,7 @@ from gradescope_spec import gradescope_problems
 import check
 from lessonbuild.captures import checker_outputs
 from lessonbuild.core import registry
+from lessonbuild.core.paths import STARTERS
 from lessonbuild.kit import starters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,7 +203,7 @@ def test_a_right_answer_written_another_way_passes(name, device, request):
 def test_a_starter_fails_every_check_as_not_implemented_yet(task, device, request):
     # So every check the checker counts runs code the student writes: a check the starter
     # passed would grade the lesson's code, not theirs.
-    starter = starters.STARTERS / f"{check.TASKS[task].module}.py"
+    starter = STARTERS / f"{check.TASKS[task].module}.py"
     results = check.run_checks(task, starter, device.type)
 
     checks_ran_on(device, results, request)

@@ -63,14 +63,16 @@ def part_of(module: str) -> str:
 
 def absolute_imports(source: str) -> set[str]:
     """Every module an import statement names, in full: `from lessonbuild.core import png`
-    gives 'lessonbuild.core.png' (a module) and `from lessonbuild.core.png import size` gives
-    'lessonbuild.core.png'."""
+    and `from lessonbuild.core.png import size` give 'lessonbuild.core.png', and
+    `from lessonbuild import bench` gives 'lessonbuild.bench'."""
     names = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            if node.module.count(".") == 1 and node.module.startswith("lessonbuild."):
+            if node.module == "lessonbuild" or (
+                node.module.count(".") == 1 and node.module.startswith("lessonbuild.")
+            ):
                 names |= {f"{node.module}.{alias.name}" for alias in node.names}
             else:
                 names.add(node.module)
@@ -145,6 +147,9 @@ def test_the_layer_rule_catches_an_import_upwards():
     ]
     assert layer_breaks(core, "from lessonbuild.kit.starters import drift\n") == [
         "lessonbuild.kit.starters"
+    ]
+    assert layer_breaks(core, "from lessonbuild import mkdocs_hook\n") == [
+        "lessonbuild.mkdocs_hook"
     ]
     assert layer_breaks(core, "import tests.expect\n") == ["tests.expect"]
     kit = ROOT / "lessonbuild" / "kit" / "archive.py"

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lessonbuild.captures import snippet_outputs
+from lessonbuild.core import paths
 from lessonbuild.core.includes import mkdocs_config
-from lessonbuild.kit import starters
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = re.compile(
@@ -67,9 +66,9 @@ def test_the_arrows_go_where_the_code_writes():
     for part in ("pages", "notebook", "kit"):  # what the picture says the hook hands on
         assert f"from lessonbuild.{part} import" in hook
     assert "archive.write_zip" in hook and "lessonbuild/kit/archive.py" in text
-    assert starters.STARTERS == ROOT / "kit" / "starters"
-    assert snippet_outputs.OUTPUTS == ROOT / "docs" / "outputs"
-    assert snippet_outputs.FIGURES == ROOT / "docs" / "assets" / "figures"
+    assert paths.STARTERS == ROOT / "kit" / "starters"
+    assert paths.OUTPUTS == ROOT / "docs" / "outputs"
+    assert paths.FIGURES == ROOT / "docs" / "assets" / "figures"
 
 
 def test_the_layout_table_gives_every_top_level_entry_its_reason():

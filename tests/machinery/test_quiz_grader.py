@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import quiz_grader
-from lessonbuild.pages import quiz_source
+from lessonbuild.kit import quiz_source
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = quiz_source.questions()

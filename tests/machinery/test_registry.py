@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import check
-from lessonbuild.core import registry
+from lessonbuild.core import paths, registry
 from lessonbuild.core.captured import OUTPUT_MARKER
-from lessonbuild.core.includes import ROOT, fences
+from lessonbuild.core.includes import fences
+from lessonbuild.core.paths import ROOT
 from lessonbuild.kit import starters
 
 WRONG_ANSWERS = ROOT / "tests" / "machinery" / "wrong_answers"
@@ -26,7 +27,7 @@ def lesson_test_module(name: str):
     """A test module of tests/lesson/ by its file name, imported once."""
     stem = Path(name).stem
     if stem not in sys.modules:
-        spec = importlib.util.spec_from_file_location(stem, registry.LESSON_TESTS / name)
+        spec = importlib.util.spec_from_file_location(stem, paths.LESSON_TESTS / name)
         sys.modules[stem] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[stem])
     return sys.modules[stem]
@@ -76,7 +77,7 @@ def page_pieces(name: str, snippet: registry.Snippet) -> list[str]:
 def task_pieces(name: str, task: str) -> list[str]:
     """What a kit task lacks: its starter, its Assignment section, hints, a wrong answer."""
     missing = []
-    if not (registry.STARTER_DIR / f"{name}.py").exists():
+    if not (paths.STARTERS / f"{name}.py").exists():
         missing.append(f"no starter in kit/starters/: run {starters.REGENERATE}")
     if f"test_{name}.py" not in check.TASKS[task].tests:
         missing.append(f"check.TASKS[{task!r}] does not run test_{name}.py")
@@ -92,19 +93,19 @@ def task_pieces(name: str, task: str) -> list[str]:
 
 
 def missing_pieces(name: str, snippet: registry.Snippet) -> list[str]:
-    path = registry.SNIPPET_DIR / f"{name}.py"
+    path = paths.SNIPPET_DIR / f"{name}.py"
     if not path.exists():
         return [f"no file {where(path)}"]
     missing = []
     if not registry.tests_of(name).exists():
         missing.append(f"no test module {where(registry.tests_of(name))}")
     missing += page_pieces(name, snippet)
-    if not (registry.OUTPUT_DIR / "cpu" / f"{name}.txt").exists():
+    if not (paths.OUTPUTS / "cpu" / f"{name}.txt").exists():
         missing.append("no captured output in docs/outputs/cpu/: run nox -s outputs")
     for figure in snippet.figures:
-        if not (registry.FIGURE_DIR / figure).exists():
+        if not (paths.FIGURES / figure).exists():
             missing.append(f"no {figure} in docs/assets/figures/: run nox -s outputs")
-    task = registry.kit_task(name)
+    task = starters.kit_task(name)
     if starters.has_solution_region(path) != bool(task):
         missing.append("a solution region if and only if it is a task of check.TASKS")
     if task:
@@ -113,7 +114,7 @@ def missing_pieces(name: str, snippet: registry.Snippet) -> list[str]:
 
 
 def test_every_snippet_has_every_piece_it_needs():
-    files = {path.stem for path in registry.SNIPPET_DIR.glob("*.py")}
+    files = {path.stem for path in paths.SNIPPET_DIR.glob("*.py")}
     problems = {
         name: pieces
         for name, snippet in registry.SNIPPETS.items()

@@ -8,10 +8,9 @@ from lessonbuild.captures.snippet_outputs import (
     captured_path,
     drift,
     figure_dir,
-    snippet_paths,
 )
 from lessonbuild.core import png
-from lessonbuild.core.registry import SNIPPETS
+from lessonbuild.core.registry import SNIPPETS, snippet_paths
 
 pytestmark = pytest.mark.standalone
 

@@ -5,6 +5,7 @@ import runpy
 import pytest
 
 import check
+from lessonbuild.core.paths import STARTERS
 from lessonbuild.kit import starters
 
 SNIPPET = """import torch
@@ -71,7 +72,7 @@ def test_every_section_line_is_stripped_for_downloads():
 def test_the_task_snippets_are_the_checkers_tasks():
     assert {starters.task_of(path) for path in starters.task_snippets()} == set(check.TASKS)
     for task, spec in check.TASKS.items():
-        assert (starters.STARTERS / f"{spec.module}.py").exists(), task
+        assert (STARTERS / f"{spec.module}.py").exists(), task
 
 
 def test_starters_are_generated_from_the_snippets():
@@ -81,7 +82,7 @@ def test_starters_are_generated_from_the_snippets():
 
 @pytest.mark.parametrize("task", check.TASKS)
 def test_a_starter_runs_as_far_as_its_first_todo(task, capsys):
-    starter = starters.STARTERS / f"{check.TASKS[task].module}.py"
+    starter = STARTERS / f"{check.TASKS[task].module}.py"
     with pytest.raises(NotImplementedError, match=rf"^{task}: [\w.]+ is not implemented yet$"):
         runpy.run_path(str(starter), run_name="__main__")
     source = starter.read_text()

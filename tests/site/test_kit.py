@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 import check
 from lessonbuild.core import captured
 from lessonbuild.core.imports import STANDARD_LIBRARY, imported
+from lessonbuild.core.paths import STARTERS
 from lessonbuild.kit import archive as kit_builder
 from lessonbuild.kit import starters
 from lessonbuild.notebook import lesson
@@ -123,7 +124,7 @@ def test_the_starters_are_the_lessons_files_with_the_solutions_left_out(kit):
     for name in STARTER_FILES:
         text = (kit / name).read_text()
         assert "--8<--" not in text
-        assert text == starters.strip_sections((starters.STARTERS / name).read_text())
+        assert text == starters.strip_sections((STARTERS / name).read_text())
 
 
 def test_the_kits_python_imports_only_the_standard_library_torch_pytest_and_hypothesis(kit):
@@ -297,7 +298,7 @@ def test_the_licenses_are_stated_on_every_page_and_katex_keeps_its_own():
 
 
 def test_the_quiz_grader_scores_the_kits_answers_file(kit, only_torch_and_pytest):
-    from lessonbuild.pages import quiz_source
+    from lessonbuild.kit import quiz_source
 
     questions = quiz_source.questions()
     blank = run_checker(kit, only_torch_and_pytest, "quiz", "answers.md")

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from lessonbuild.core import png
-from lessonbuild.core.captured import OUTPUTS
+from lessonbuild.core.paths import OUTPUTS
 from lessonbuild.pages import glossary
 
 ROOT = Path(__file__).resolve().parents[2]

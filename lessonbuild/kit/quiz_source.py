@@ -34,11 +34,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from lessonbuild.core import captured, facts
-from lessonbuild.core.shipped import quiz_grader
+from lessonbuild.core import captured, facts, registry
+from lessonbuild.core.paths import DOCS, ROOT
+from lessonbuild.kit.shipped import quiz_grader
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = ROOT / "docs" / "quiz.md"
+PAGE = DOCS / "quiz.md"
 
 HEADING = re.compile(r"^## (\d+)\. (.+)$")
 COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -267,12 +267,10 @@ def slug(heading: str) -> str:
 
 def nav_title(page: str) -> str:
     """The page's name in the site's navigation (mkdocs.yml), else its own # title."""
-    nav = re.search(
-        rf"^\s*- ([^:\n]+): {re.escape(page)}\s*$", (ROOT / "mkdocs.yml").read_text(), re.M
-    )
-    if nav:
-        return nav[1].strip()
-    title = re.search(r"^# (.+)$", (ROOT / "docs" / page).read_text(), re.MULTILINE)
+    titles = {nav_page: title for title, nav_page in registry.nav().items()}
+    if page in titles:
+        return titles[page]
+    title = re.search(r"^# (.+)$", (DOCS / page).read_text(), re.MULTILINE)
     if title is None:
         raise QuizSourceError(f"{page} is not in mkdocs.yml's nav and has no '# title' line")
     return plain(title[1])
@@ -281,7 +279,7 @@ def nav_title(page: str) -> str:
 def section_title(target: str) -> str:
     """'tasks.md#task-1-the-basic-forward' -> 'Tasks › Task 1: the basic forward'."""
     page, _, anchor = target.partition("#")
-    text = (ROOT / "docs" / page).read_text()
+    text = (DOCS / page).read_text()
     page_title = nav_title(page)
     if not anchor:
         return page_title
@@ -352,17 +350,15 @@ def without_solutions(block: re.Match) -> str:
     return block[0]
 
 
-def answers_part(expand=None) -> str:
+def answers_part(expand) -> str:
     """The quiz part of the kit's answers.md: each question with a box to tick per option.
 
-    `expand` turns include lines into the code they include (lessonbuild/core/includes.py, which
-    needs the docs' Python-Markdown); by default it is imported when a question has code."""
+    `expand` turns include lines into the code they include (lessonbuild/core/includes.py's,
+    which needs the docs' Python-Markdown)."""
     parts = []
     for q in questions():
         stem = SOLUTION_CODE.sub(without_solutions, rendered(q.stem))
         if "--8<--" in stem:
-            if expand is None:
-                from lessonbuild.core.includes import expand
             stem = expand(stem)
         stem = re.sub(r"\[([^\]]+)\]\([a-z]+\.md[^)]*\)", r"\1", stem)  # no site-relative links
         boxes = "\n".join(f"- [ ] ({o.letter}) {rendered(o.text)}" for o in q.options)

@@ -9,9 +9,9 @@ check.py imports torch and pytest.
 
 import importlib.util
 import sys
-from pathlib import Path
 
-KIT = Path(__file__).resolve().parents[2] / "kit"
+from lessonbuild.core.paths import KIT
+
 SHIPPED = ("check", "quiz_grader")
 
 
