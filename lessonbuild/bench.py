@@ -47,10 +47,10 @@ import torch.nn.functional as F
 from lessonbuild.captures import figure_text
 from lessonbuild.captures.snippet_outputs import machine
 from lessonbuild.core import png
-from lessonbuild.core.paths import FIGURES, OUTPUTS, ROOT
+from lessonbuild.core.paths import CACHE, FIGURES, OUTPUTS, ROOT, SNIPPET_DIR
 
 # The lesson's own wrapper, run from its file: a snippet stands alone, it is not on the path.
-LESSON = runpy.run_path(str(ROOT / "snippets" / "advanced_embedding_forward.py"))
+LESSON = runpy.run_path(str(SNIPPET_DIR / "advanced_embedding_forward.py"))
 EmbeddingForward, check_input_ids = LESSON["EmbeddingForward"], LESSON["check_input_ids"]
 
 VOCAB, HIDDEN = 100352, 4096
@@ -558,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(results, device, args.quick, factors, probes)
     print(text, end="")
     if args.quick:  # a check that the bench runs; the site shows only full runs
-        out, drawing = ROOT / ".cache" / "bench" / f"{args.device}-quick.txt", None
+        out, drawing = CACHE / "bench" / f"{args.device}-quick.txt", None
     else:
         out = OUTPUTS / args.device / "bench.txt"
         drawing = FIGURES / f"bench_{args.device}.png"

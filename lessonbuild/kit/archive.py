@@ -21,7 +21,7 @@ import nbformat
 
 from lessonbuild.core import captured
 from lessonbuild.core.includes import expand
-from lessonbuild.core.paths import CACHE, ROOT
+from lessonbuild.core.paths import CACHE, KIT, ROOT
 from lessonbuild.kit import quiz_source, starters
 from lessonbuild.kit.shipped import check
 from lessonbuild.notebook import lesson
@@ -51,7 +51,7 @@ def starter_files() -> dict[str, str]:
 def answers() -> str:
     """kit/answers.md, its quiz part filled with the questions of docs/quiz.md, each option
     with a box to tick (quiz_source.py reads the page; check.py quiz grades the boxes)."""
-    template = (ROOT / "kit" / "answers.md").read_text()
+    template = (KIT / "answers.md").read_text()
     if "<!-- quiz -->" not in template:
         raise ValueError("kit/answers.md has no <!-- quiz --> line for the quiz questions")
     return template.replace("<!-- quiz -->\n", quiz_source.answers_part(expand))
@@ -120,12 +120,12 @@ def kit_files() -> dict[str, str]:
     """{path inside the kit: text}."""
     files = {
         # {output:...} references: numbers from captured runs (lessonbuild/core/captured.py)
-        "README.md": captured.render((ROOT / "kit" / "README.md").read_text()),
+        "README.md": captured.render((KIT / "README.md").read_text()),
         "LICENSE": (ROOT / "LICENSE").read_text(),
         "LICENSE-TEXT": (ROOT / "LICENSE-TEXT").read_text(),
-        "check.py": (ROOT / "kit" / "check.py").read_text(),
+        "check.py": (KIT / "check.py").read_text(),
         # check.py quiz: the grader, and its key generated from docs/quiz.md
-        "quiz_grader.py": (ROOT / "kit" / "quiz_grader.py").read_text(),
+        "quiz_grader.py": (KIT / "quiz_grader.py").read_text(),
         "quiz_key.txt": quiz_source.key_text(),
         "answers.md": answers(),
         f"{NAME}.ipynb": nbformat.writes(student_notebook()) + "\n",

@@ -61,6 +61,11 @@ def part_of(module: str) -> str:
     return module.split(".")[1]
 
 
+def part_of_file(path: Path) -> str:
+    """lessonbuild/pages/tex.py -> 'pages'."""
+    return part_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+
 def absolute_imports(source: str) -> set[str]:
     """Every module an import statement names, in full: `from lessonbuild.core import png`
     and `from lessonbuild.core.png import size` give 'lessonbuild.core.png', and
@@ -81,7 +86,7 @@ def absolute_imports(source: str) -> set[str]:
 
 def layer_breaks(path: Path, source: str) -> list[str]:
     """The imports of a lessonbuild module that reach a part above its own, or tests/."""
-    own = part_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    own = part_of_file(path)
     broken = []
     for module in sorted(absolute_imports(source)):
         if module.split(".")[0] == "tests":
@@ -96,7 +101,7 @@ def test_the_rules_see_the_files():
     assert len(SNIPPETS) >= 15 and len(PACKAGE) >= 30 and len(BUILD) >= 70
     assert {ROOT / "kit" / "check.py", ROOT / "kit" / "quiz_grader.py"} == set(SHIPPED_CHECKER)
     assert HOOK in PACKAGE and ROOT / "tests" / "browser" / "conftest.py" in BUILD
-    parts = {part_of(".".join(p.relative_to(ROOT).with_suffix("").parts)) for p in PACKAGE}
+    parts = {part_of_file(path) for path in PACKAGE}
     assert parts - {"__init__"} == set(RANK), "a part of lessonbuild/ missing from LAYERS"
 
 
